@@ -1,0 +1,30 @@
+export type { Driver, Queryable, QueryResult } from "./driver/driver.js";
+export { type DatabaseOption, defaultDataDir, openDriver } from "./driver/open-driver.js";
+export type { PgClientLike, PgPoolLike } from "./driver/pg-driver.js";
+export type { PGliteLike } from "./driver/pglite-driver.js";
+export { ConflictError } from "./errors/conflict-error.js";
+export { type InputIssue, InvalidInputError } from "./errors/invalid-input-error.js";
+export { MigrationError } from "./errors/migration-error.js";
+export { MnemoError, type MnemoErrorCode, type MnemoErrorOptions } from "./errors/mnemo-error.js";
+export { NotFoundError } from "./errors/not-found-error.js";
+export { UnavailableError } from "./errors/unavailable-error.js";
+export {
+  type DedupeMode,
+  defaultMessageLimits,
+  type MessageInput,
+  type MessageLimits,
+  type MessageRole,
+  messageRoles,
+} from "./ingest/message-input.js";
+export { splitByTokens } from "./ingest/split-by-tokens.js";
+export { createMemory, type MemoryOptions } from "./memory/create-memory.js";
+export { type HistoryOptions, Memory } from "./memory/memory.js";
+export { type MigrateResult, migrate } from "./store/migrate.js";
+export { type ConversationSummary, type HistoryQuery, type MemoryStats, PostgresStore } from "./store/postgres-store.js";
+export type { AppendResult, StoredMessage } from "./store/stored-message.js";
+export { countChatTokens } from "./tokens/count-chat-tokens.js";
+export { encodingForModel } from "./tokens/encoding-for-model.js";
+export { createHuggingFaceTokenCounter } from "./tokens/huggingface-token-counter.js";
+export { resolveTokenCounter } from "./tokens/resolve-token-counter.js";
+export { createTiktokenCounter } from "./tokens/tiktoken-counter.js";
+export type { ChatFormat, ChatMessageLike, TokenCounter } from "./tokens/token-counter.js";

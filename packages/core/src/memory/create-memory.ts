@@ -1,0 +1,60 @@
+import { type DatabaseOption, openDriver } from "../driver/open-driver.js";
+import { InvalidInputError } from "../errors/invalid-input-error.js";
+import { defaultMessageLimits, type MessageLimits } from "../ingest/message-input.js";
+import { PostgresStore } from "../store/postgres-store.js";
+import { resolveTokenCounter } from "../tokens/resolve-token-counter.js";
+import type { TokenCounter } from "../tokens/token-counter.js";
+import { Memory } from "./memory.js";
+
+/** Options for {@link createMemory}. */
+export interface MemoryOptions {
+  /**
+   * Where to store: a `postgres://` URL, a `pg.Pool` or PGlite instance you own, `{ dataDir }`
+   * (`"memory://"` for in-memory), or omitted for the embedded default (`$MNEMO_HOME`, else `~/.mnemo`).
+   */
+  database?: DatabaseOption;
+  /** PostgreSQL schema for Mnemo's tables. @default "mnemo" */
+  schema?: string;
+  /**
+   * Tokenizer for stored counts: `o200k_base`, `cl100k_base`, an OpenAI model name (`gpt-4o`),
+   * `hf:<hub id or local folder>`, or your own {@link TokenCounter}. @default "o200k_base"
+   */
+  tokenizer?: string | TokenCounter;
+  /** Messages above this many tokens are stored in pieces of at most this size. @default 512 */
+  chunkTokens?: number;
+  /** Size limits for one message. */
+  limits?: Partial<MessageLimits>;
+  /** Apply pending migrations on start. @default true */
+  migrate?: boolean;
+  /** Pool size when Mnemo opens a server connection itself. @default 10 */
+  maxConnections?: number;
+}
+
+/**
+ * Opens a memory: connects (or starts the embedded engine), migrates, and returns the facade.
+ * @example
+ * const memory = await createMemory({ database: { dataDir: "./data" } });
+ * await memory.append({ userId: "ada", conversationId: "c1", role: "user", content: "Hello!" });
+ * console.log(await memory.history({ userId: "ada", conversationId: "c1", last: 20 }));
+ * await memory.close();
+ */
+export async function createMemory(options: MemoryOptions = {}): Promise<Memory> {
+  const chunkTokens = options.chunkTokens ?? 512;
+  if (!Number.isInteger(chunkTokens) || chunkTokens < 16 || chunkTokens > 8192) {
+    throw new InvalidInputError("chunkTokens: must be an integer from 16 to 8192.");
+  }
+  const schema = options.schema ?? "mnemo";
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new InvalidInputError("schema: must be a lower-case SQL identifier (letters, digits, _; at most 63 characters).");
+  }
+  const counter = await resolveTokenCounter(options.tokenizer);
+  const driver = await openDriver(options.database, options.maxConnections);
+  const store = new PostgresStore(driver, schema);
+  try {
+    if (options.migrate !== false) await store.migrate();
+  } catch (error) {
+    await driver.close();
+    throw error;
+  }
+  return new Memory(store, { counter, chunkTokens, limits: { ...defaultMessageLimits, ...options.limits } });
+}

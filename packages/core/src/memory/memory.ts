@@ -1,0 +1,122 @@
+import { z } from "zod";
+import { InvalidInputError } from "../errors/invalid-input-error.js";
+import type { MessageInput } from "../ingest/message-input.js";
+import { type PrepareOptions, prepareMessages } from "../ingest/prepare-messages.js";
+import type { ConversationSummary, HistoryQuery, MemoryStats, PostgresStore } from "../store/postgres-store.js";
+import type { AppendResult, StoredMessage } from "../store/stored-message.js";
+import type { TokenCounter } from "../tokens/token-counter.js";
+
+/** Which messages {@link Memory.history} returns: the last N, or those after a sequence number or time. */
+export type HistoryOptions = { userId: string; conversationId: string } & (
+  | { last: number }
+  | { afterSeq: number; limit?: number }
+  | { after: Date | string; limit?: number }
+);
+
+const id = z.string().min(1, "must not be empty").max(256, "must be at most 256 characters");
+const count = (max: number) => z.number().int("must be an integer").min(0, "must not be negative").max(max, `must be at most ${max}`);
+const scopeSchema = z.object({ userId: id, conversationId: id.optional() });
+const historySchema = z.union([
+  z.object({ userId: id, conversationId: id, last: count(10_000) }),
+  z.object({ userId: id, conversationId: id, afterSeq: count(Number.MAX_SAFE_INTEGER), limit: count(10_000).default(1_000) }),
+  z.object({ userId: id, conversationId: id, after: z.coerce.date(), limit: count(10_000).default(1_000) }),
+]);
+const listSchema = z.object({ userId: id, limit: count(1_000).default(50), offset: count(Number.MAX_SAFE_INTEGER).default(0) });
+
+/**
+ * The memory of an LLM application: every message per user and conversation, token-counted,
+ * split, deduplicated and indexed. Create one with {@link createMemory}.
+ */
+export class Memory {
+  readonly #store: PostgresStore;
+  readonly #prepare: PrepareOptions;
+  #closed = false;
+
+  /** @internal Use {@link createMemory}. */
+  constructor(store: PostgresStore, prepare: PrepareOptions) {
+    this.#store = store;
+    this.#prepare = prepare;
+  }
+
+  /** The tokenizer that counts stored messages. */
+  get tokenizer(): TokenCounter {
+    return this.#prepare.counter;
+  }
+
+  /** Which engine stores the data. */
+  get engine(): "postgres" | "pglite" {
+    return this.#store.driver.engine;
+  }
+
+  /**
+   * Stores one message. Appending the same `id` (or, by default, the same role, content and time)
+   * again stores nothing and returns the stored record with `created: false`.
+   */
+  async append(message: MessageInput): Promise<AppendResult> {
+    const [result] = await this.appendMany([message]);
+    return result as AppendResult;
+  }
+
+  /** Stores a batch in one transaction: all of it or, on any invalid message, none of it. */
+  async appendMany(messages: readonly MessageInput[]): Promise<AppendResult[]> {
+    if (!Array.isArray(messages)) throw new InvalidInputError("messages: must be an array of messages.");
+    if (messages.length === 0) return [];
+    return this.#store.append(prepareMessages(messages, this.#prepare));
+  }
+
+  /** One message by id, rebuilt from its pieces; undefined when there is none. */
+  async getMessage(options: { userId: string; conversationId: string; id: string }): Promise<StoredMessage | undefined> {
+    const parsed = parse(z.object({ userId: id, conversationId: id, id }), options);
+    return this.#store.getMessage(parsed.userId, parsed.conversationId, parsed.id);
+  }
+
+  /** Messages of a conversation, oldest first: the last N, or those after a sequence number or a time. */
+  async history(options: HistoryOptions): Promise<StoredMessage[]> {
+    const parsed = parse(historySchema, options);
+    const query: HistoryQuery =
+      "last" in parsed
+        ? { last: parsed.last }
+        : "afterSeq" in parsed
+          ? { afterSeq: parsed.afterSeq, limit: parsed.limit }
+          : { after: parsed.after, limit: parsed.limit };
+    return this.#store.history(parsed.userId, parsed.conversationId, query);
+  }
+
+  /** A user's conversations, most recently active first, with message and token totals. */
+  async conversations(options: { userId: string; limit?: number; offset?: number }): Promise<ConversationSummary[]> {
+    const parsed = parse(listSchema, options);
+    return this.#store.conversations(parsed.userId, parsed.limit, parsed.offset);
+  }
+
+  /** Message and token statistics for a user, or for one conversation with `conversationId`. */
+  async stats(options: { userId: string; conversationId?: string }): Promise<MemoryStats> {
+    const parsed = parse(scopeSchema, options);
+    return this.#store.stats(parsed.userId, parsed.conversationId);
+  }
+
+  /** Deletes a conversation with everything derived from it. Resolves false when there was none. */
+  async deleteConversation(options: { userId: string; conversationId: string }): Promise<boolean> {
+    const parsed = parse(z.object({ userId: id, conversationId: id }), options);
+    return this.#store.deleteConversation(parsed.userId, parsed.conversationId);
+  }
+
+  /** Deletes a user and all of their data in one transaction. Resolves false when there was none. */
+  async deleteUser(options: { userId: string }): Promise<boolean> {
+    return this.#store.deleteUser(parse(z.object({ userId: id }), options).userId);
+  }
+
+  /** Closes what Mnemo opened. Idempotent; a pool or PGlite instance you passed in stays open. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#store.driver.close();
+  }
+}
+
+function parse<Schema extends z.ZodType>(schema: Schema, value: unknown): z.output<Schema> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+  const first = issues[0];
+  throw new InvalidInputError(first ? `Invalid ${first.path || "argument"}: ${first.message}.` : "Invalid argument.", { issues });
+}

@@ -1,0 +1,1 @@
+export { type OpenTestEngine, type TestEngine, testEngines } from "./test-engines.js";
