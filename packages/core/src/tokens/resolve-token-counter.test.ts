@@ -30,7 +30,7 @@ describe("resolveTokenCounter", () => {
     expect(await resolveTokenCounter(custom)).toBe(custom);
   });
 
-  it.runIf(existsSync(modelFolder))("loads hf: tokenizers", async () => {
+  it.skipIf(!existsSync(modelFolder) && !process.env.CI)("loads hf: tokenizers", async () => {
     const counter = await resolveTokenCounter(`hf:${modelFolder}`);
     expect(counter.name).toBe("hf:universal-sentence-encoder-lite-onnx");
     expect(counter.count("hello world")).toBe(3);
