@@ -2,6 +2,7 @@ export type { Driver, Queryable, QueryResult } from "./driver/driver.js";
 export { type DatabaseOption, defaultDataDir, openDriver } from "./driver/open-driver.js";
 export type { PgClientLike, PgPoolLike } from "./driver/pg-driver.js";
 export type { PGliteLike } from "./driver/pglite-driver.js";
+export type { Embedder } from "./embeddings/embedder.js";
 export { ConflictError } from "./errors/conflict-error.js";
 export { type InputIssue, InvalidInputError } from "./errors/invalid-input-error.js";
 export { MigrationError } from "./errors/migration-error.js";
@@ -16,11 +17,17 @@ export {
   type MessageRole,
   messageRoles,
 } from "./ingest/message-input.js";
-export { splitByTokens } from "./ingest/split-by-tokens.js";
+export { splitByTokens, splitByTokensWithCounts, type TokenPiece } from "./ingest/split-by-tokens.js";
 export { createMemory, type MemoryOptions } from "./memory/create-memory.js";
-export { type HistoryOptions, Memory } from "./memory/memory.js";
+export { type HistoryOptions, Memory, type MemoryParts, searchableText } from "./memory/memory.js";
+export { type FusedHit, type FusionOptions, fuseRankings } from "./search/fuse-rankings.js";
+export type { SearchFilters } from "./search/search-filters.js";
+export type { SearchTuning } from "./search/search-memory.js";
+export type { Bm25Options, PieceHit, VectorModel } from "./search/search-messages.js";
+export type { SearchMode, SearchOptions, SearchResult } from "./search/search-options.js";
+export { englishStopWords } from "./search/stop-words.js";
 export { type MigrateResult, migrate } from "./store/migrate.js";
-export { type ConversationSummary, type HistoryQuery, type MemoryStats, PostgresStore } from "./store/postgres-store.js";
+export { type ConversationSummary, type HistoryQuery, type MemoryStats, type PieceRow, PostgresStore } from "./store/postgres-store.js";
 export type { AppendResult, StoredMessage } from "./store/stored-message.js";
 export { countChatTokens } from "./tokens/count-chat-tokens.js";
 export { encodingForModel } from "./tokens/encoding-for-model.js";

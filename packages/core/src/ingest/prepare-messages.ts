@@ -22,6 +22,8 @@ export interface PreparedMessage {
   /** SHA-256 of (role, content, createdAt), hex, when deduplicated by content. */
   dedupeKey: string | undefined;
   pieces: { content: string; tokenCount: number }[];
+  /** One embedding per piece, when an embedder is configured (set after preparation). */
+  vectors?: number[][] | undefined;
 }
 
 /** Options for {@link prepareMessages}. */

@@ -1,6 +1,9 @@
 import { type DatabaseOption, openDriver } from "../driver/open-driver.js";
+import type { Embedder } from "../embeddings/embedder.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { defaultMessageLimits, type MessageLimits } from "../ingest/message-input.js";
+import type { FusionOptions } from "../search/fuse-rankings.js";
+import { englishStopWords } from "../search/stop-words.js";
 import { PostgresStore } from "../store/postgres-store.js";
 import { resolveTokenCounter } from "../tokens/resolve-token-counter.js";
 import type { TokenCounter } from "../tokens/token-counter.js";
@@ -28,6 +31,17 @@ export interface MemoryOptions {
   migrate?: boolean;
   /** Pool size when Mnemo opens a server connection itself. @default 10 */
   maxConnections?: number;
+  /** Embeds pieces at ingest and queries at search time; without one, search is lexical only. */
+  embedder?: Embedder | undefined;
+  /**
+   * PostgreSQL text search configuration for lexical search (`simple`, `english`, …). Fixed per
+   * store: the search vectors of stored pieces are built with it. @default "simple"
+   */
+  searchLanguage?: string;
+  /** Weights of the hybrid fusion. @default { lexicalWeight: 1, vectorWeight: 1, k: 60 } */
+  fusion?: Partial<FusionOptions>;
+  /** Users with at most this many pieces get exact vector scans instead of the HNSW index. @default 20000 */
+  exactVectorSearchBelow?: number;
 }
 
 /**
@@ -49,12 +63,27 @@ export async function createMemory(options: MemoryOptions = {}): Promise<Memory>
   }
   const counter = await resolveTokenCounter(options.tokenizer);
   const driver = await openDriver(options.database, options.maxConnections);
-  const store = new PostgresStore(driver, schema);
+  const searchConfig = options.searchLanguage ?? "simple";
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(searchConfig))
+    throw new InvalidInputError("searchLanguage: must be a text search configuration name such as simple or english.");
+  const store = new PostgresStore(driver, { schema, searchConfig });
   try {
     if (options.migrate !== false) await store.migrate();
+    const embedder = options.embedder;
+    const model = embedder ? await store.registerEmbeddingModel(embedder.id, embedder.dimensions) : undefined;
+    return new Memory({
+      store,
+      prepare: { counter, chunkTokens, limits: { ...defaultMessageLimits, ...options.limits } },
+      embedding: embedder && model ? { embedder, model } : undefined,
+      search: {
+        fusion: { lexicalWeight: 1, vectorWeight: 1, k: 60, ...options.fusion },
+        candidateFactor: 5,
+        exactBelow: options.exactVectorSearchBelow ?? 20_000,
+        stopWords: searchConfig === "simple" ? englishStopWords : [],
+      },
+    });
   } catch (error) {
     await driver.close();
     throw error;
   }
-  return new Memory(store, { counter, chunkTokens, limits: { ...defaultMessageLimits, ...options.limits } });
 }

@@ -1,7 +1,11 @@
 import { z } from "zod";
+import type { Embedder } from "../embeddings/embedder.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import type { MessageInput } from "../ingest/message-input.js";
-import { type PrepareOptions, prepareMessages } from "../ingest/prepare-messages.js";
+import { type PreparedMessage, type PrepareOptions, prepareMessages } from "../ingest/prepare-messages.js";
+import { type SearchTuning, searchMemory } from "../search/search-memory.js";
+import type { VectorModel } from "../search/search-messages.js";
+import type { SearchOptions, SearchResult } from "../search/search-options.js";
 import type { ConversationSummary, HistoryQuery, MemoryStats, PostgresStore } from "../store/postgres-store.js";
 import type { AppendResult, StoredMessage } from "../store/stored-message.js";
 import type { TokenCounter } from "../tokens/token-counter.js";
@@ -27,15 +31,32 @@ const listSchema = z.object({ userId: id, limit: count(1_000).default(50), offse
  * The memory of an LLM application: every message per user and conversation, token-counted,
  * split, deduplicated and indexed. Create one with {@link createMemory}.
  */
+/** What a {@link Memory} is built from; {@link createMemory} assembles it. */
+export interface MemoryParts {
+  store: PostgresStore;
+  prepare: PrepareOptions;
+  embedding?: { embedder: Embedder; model: VectorModel } | undefined;
+  search: SearchTuning;
+}
+
 export class Memory {
   readonly #store: PostgresStore;
   readonly #prepare: PrepareOptions;
+  readonly #embedding: MemoryParts["embedding"];
+  readonly #search: SearchTuning;
   #closed = false;
 
   /** @internal Use {@link createMemory}. */
-  constructor(store: PostgresStore, prepare: PrepareOptions) {
-    this.#store = store;
-    this.#prepare = prepare;
+  constructor(parts: MemoryParts) {
+    this.#store = parts.store;
+    this.#prepare = parts.prepare;
+    this.#embedding = parts.embedding;
+    this.#search = parts.search;
+  }
+
+  /** The embedder that vectors are made with, if any. */
+  get embedder(): Embedder | undefined {
+    return this.#embedding?.embedder;
   }
 
   /** The tokenizer that counts stored messages. */
@@ -57,11 +78,38 @@ export class Memory {
     return result as AppendResult;
   }
 
-  /** Stores a batch in one transaction: all of it or, on any invalid message, none of it. */
+  /**
+   * Stores a batch in one transaction: all of it or, on any invalid message, none of it. With an
+   * embedder, the new pieces are embedded first, so a failed embedding writes nothing either.
+   */
   async appendMany(messages: readonly MessageInput[]): Promise<AppendResult[]> {
     if (!Array.isArray(messages)) throw new InvalidInputError("messages: must be an array of messages.");
     if (messages.length === 0) return [];
-    return this.#store.append(prepareMessages(messages, this.#prepare));
+    const prepared = prepareMessages(messages, this.#prepare);
+    if (this.#embedding) await this.#embed(prepared, this.#embedding.embedder);
+    return this.#store.append(prepared, this.#embedding?.model.modelId);
+  }
+
+  /** Embeds the pieces of messages not stored yet (a re-import embeds nothing). */
+  async #embed(prepared: PreparedMessage[], embedder: Embedder): Promise<void> {
+    const stored = await this.#store.storedIndexes(prepared);
+    const fresh = prepared.filter((_, index) => !stored.has(index));
+    const texts = fresh.flatMap((message) => message.pieces.map((piece) => searchableText(message.name, piece.content)));
+    if (texts.length === 0) return;
+    const vectors = await embedder.embedDocuments(texts);
+    let next = 0;
+    for (const message of fresh) message.vectors = message.pieces.map(() => vectors[next++] as number[]);
+  }
+
+  /**
+   * Finds a user's most relevant conversation pieces: BM25 (lexical), cosine similarity (vector),
+   * or both fused by weighted reciprocal rank (hybrid, the default with an embedder). Filters by
+   * conversation, role, kind, time, metadata and archived state; returns min(limit, matches).
+   * @example
+   * const hits = await memory.search({ userId: "ada", query: "which hotel in Lisbon?", limit: 5 });
+   */
+  async search(options: SearchOptions): Promise<SearchResult[]> {
+    return searchMemory(this.#store, this.#embedding, this.#search, options);
   }
 
   /** One message by id, rebuilt from its pieces; undefined when there is none. */
@@ -111,6 +159,11 @@ export class Memory {
     this.#closed = true;
     await this.#store.driver.close();
   }
+}
+
+/** What is indexed and embedded for a piece: its speaker's name, when set, then its text. */
+export function searchableText(name: string | undefined, content: string): string {
+  return name ? `${name}: ${content}` : content;
 }
 
 function parse<Schema extends z.ZodType>(schema: Schema, value: unknown): z.output<Schema> {

@@ -3,7 +3,8 @@ import { ConflictError } from "../errors/conflict-error.js";
 import type { PreparedMessage } from "../ingest/prepare-messages.js";
 import { type AppendResult, type MessageRow, messageColumns, rowsToMessages } from "./stored-message.js";
 
-interface Existing {
+/** A stored message found by {@link findExisting}. */
+export interface Existing {
   user_id: string;
   conversation_id: string;
   seq: number;
@@ -18,7 +19,15 @@ interface Existing {
  * Conversation rows are locked in key order, which serialises writers per conversation (so
  * sequence numbers are gap-free) without deadlocks between batches.
  */
-export async function appendMessages(transaction: Queryable, s: string, messages: readonly PreparedMessage[]): Promise<AppendResult[]> {
+/** How {@link appendMessages} writes what makes messages searchable. */
+export interface AppendOptions {
+  /** The text search configuration for `search_vector`, e.g. `simple`. */
+  searchConfig: string;
+  /** The embedding model the prepared messages' `vectors` belong to. */
+  modelId?: number | undefined;
+}
+
+export async function appendMessages(transaction: Queryable, s: string, messages: readonly PreparedMessage[], options: AppendOptions): Promise<AppendResult[]> {
   const conversations = conversationKeys(messages);
   await transaction.query(
     `WITH new_users AS (
@@ -37,7 +46,8 @@ export async function appendMessages(transaction: Queryable, s: string, messages
   const lastSeq = new Map(locked.rows.map((row) => [key(row.user_id, row.conversation_id), Number(row.last_seq)]));
   const existing = await findExisting(transaction, s, messages);
   const plan = planWrites(messages, existing, lastSeq);
-  const inserted = await insertPieces(transaction, s, plan.fresh);
+  const inserted = await insertPieces(transaction, s, plan.fresh, options.searchConfig);
+  if (options.modelId !== undefined) await insertVectors(transaction, s, plan.fresh, options.modelId);
   await updateConversations(transaction, s, plan.fresh, lastSeq);
   const stored = await fetchMessages(transaction, s, plan.repeats);
   return plan.outcome.map((entry) =>
@@ -65,7 +75,8 @@ function conversationKeys(messages: readonly PreparedMessage[]) {
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
 }
 
-async function findExisting(transaction: Queryable, s: string, messages: readonly PreparedMessage[]): Promise<Existing[]> {
+/** Stored messages that share an id or a dedupe key with `messages`. */
+export async function findExisting(transaction: Queryable, s: string, messages: readonly PreparedMessage[]): Promise<Existing[]> {
   const keyed = messages.filter((message) => message.dedupeKey !== undefined);
   const { rows } = await transaction.query<Existing>(
     `SELECT l.user_id, l.conversation_id, l.seq, l.response_id, encode(l.dedupe_key, 'hex') AS dedupe_key,
@@ -125,7 +136,12 @@ function planWrites(messages: readonly PreparedMessage[], existing: readonly Exi
   return { fresh, repeats, outcome };
 }
 
-async function insertPieces(transaction: Queryable, s: string, fresh: readonly { message: PreparedMessage; seq: number }[]): Promise<Map<string, Date>> {
+async function insertPieces(
+  transaction: Queryable,
+  s: string,
+  fresh: readonly { message: PreparedMessage; seq: number }[],
+  searchConfig: string,
+): Promise<Map<string, Date>> {
   if (fresh.length === 0) return new Map();
   const pieceRows = fresh.flatMap(({ message, seq }) =>
     message.pieces.map((piece, chunkIndex) => {
@@ -144,9 +160,9 @@ async function insertPieces(transaction: Queryable, s: string, fresh: readonly {
         message.tokenCount,
         message.tokenizer,
         message.contentSha256,
-        // Message-level extras live on the first piece only.
+        // The dedupe key identifies the message, so only its first piece carries it.
         first ? (message.dedupeKey ?? null) : null,
-        first ? JSON.stringify(message.metadata) : "{}",
+        JSON.stringify(message.metadata),
         message.createdAt ?? null,
       ];
     }),
@@ -155,13 +171,14 @@ async function insertPieces(transaction: Queryable, s: string, fresh: readonly {
   const columns = Array.from({ length: 16 }, (_, column) => pieceRows.map((row) => row[column]));
   const { rows } = await transaction.query<{ seq: number; user_id: string; conversation_id: string; created_at: Date }>(
     `INSERT INTO ${s}.conversation_log (user_id, conversation_id, seq, chunk_index, chunk_count, response_id, role, name, content,
-       token_count, message_token_count, tokenizer, content_sha256, dedupe_key, metadata, created_at)
-     SELECT u, c, q, i, n, r, ro, na, co, tc, mt, tk, decode(sh, 'hex'), decode(dk, 'hex'), md::jsonb, coalesce(ca, now())
+       token_count, message_token_count, tokenizer, content_sha256, dedupe_key, metadata, created_at, search_vector)
+     SELECT u, c, q, i, n, r, ro, na, co, tc, mt, tk, decode(sh, 'hex'), decode(dk, 'hex'), md::jsonb, coalesce(ca, now()),
+            to_tsvector($17::regconfig, coalesce(na || ': ', '') || co)
      FROM unnest($1::text[], $2::text[], $3::int8[], $4::int4[], $5::int4[], $6::text[], $7::text[], $8::text[], $9::text[],
                  $10::int4[], $11::int4[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[])
        AS t(u, c, q, i, n, r, ro, na, co, tc, mt, tk, sh, dk, md, ca)
      RETURNING seq, user_id, conversation_id, created_at`,
-    columns,
+    [...columns, searchConfig],
   );
   return new Map(rows.map((row) => [key(Number(row.seq), row.user_id, row.conversation_id), row.created_at]));
 }
@@ -172,12 +189,25 @@ async function updateConversations(
   fresh: readonly { message: PreparedMessage; seq: number }[],
   lastSeq: Map<string, number>,
 ): Promise<void> {
-  const totals = new Map<string, { userId: string; conversationId: string; messages: number; tokens: number; last: Date | null }>();
+  const totals = new Map<
+    string,
+    { userId: string; conversationId: string; messages: number; tokens: number; pieces: number; pieceTokens: number; last: Date | null }
+  >();
   for (const { message } of fresh) {
     const k = key(message.userId, message.conversationId);
-    const entry = totals.get(k) ?? { userId: message.userId, conversationId: message.conversationId, messages: 0, tokens: 0, last: null };
+    const entry = totals.get(k) ?? {
+      userId: message.userId,
+      conversationId: message.conversationId,
+      messages: 0,
+      tokens: 0,
+      pieces: 0,
+      pieceTokens: 0,
+      last: null,
+    };
     entry.messages += 1;
     entry.tokens += message.tokenCount;
+    entry.pieces += message.pieces.length;
+    for (const piece of message.pieces) entry.pieceTokens += piece.tokenCount;
     if (message.createdAt && (!entry.last || message.createdAt > entry.last)) entry.last = message.createdAt;
     totals.set(k, entry);
   }
@@ -186,8 +216,8 @@ async function updateConversations(
   await transaction.query(
     `UPDATE ${s}.conversations c
      SET last_seq = v.q, message_count = c.message_count + v.m, token_count = c.token_count + v.t,
-         updated_at = greatest(c.updated_at, coalesce(v.l, now()))
-     FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int8[], $6::timestamptz[]) AS v(u, k, q, m, t, l)
+         piece_count = c.piece_count + v.p, piece_tokens = c.piece_tokens + v.pt, updated_at = greatest(c.updated_at, coalesce(v.l, now()))
+     FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int8[], $6::timestamptz[], $7::int8[], $8::int8[]) AS v(u, k, q, m, t, l, p, pt)
      WHERE c.user_id = v.u AND c.conversation_id = v.k`,
     [
       entries.map(([, entry]) => entry.userId),
@@ -196,7 +226,22 @@ async function updateConversations(
       entries.map(([, entry]) => entry.messages),
       entries.map(([, entry]) => entry.tokens),
       entries.map(([, entry]) => entry.last),
+      entries.map(([, entry]) => entry.pieces),
+      entries.map(([, entry]) => entry.pieceTokens),
     ],
+  );
+}
+
+async function insertVectors(transaction: Queryable, s: string, fresh: readonly { message: PreparedMessage; seq: number }[], modelId: number): Promise<void> {
+  const rows = fresh.flatMap(({ message, seq }) =>
+    (message.vectors ?? []).map((vector, chunkIndex) => [message.userId, message.conversationId, seq, chunkIndex, JSON.stringify(vector)]),
+  );
+  if (rows.length === 0) return;
+  const columns = Array.from({ length: 5 }, (_, column) => rows.map((row) => row[column]));
+  await transaction.query(
+    `INSERT INTO ${s}.log_embeddings (user_id, conversation_id, seq, chunk_index, model_id, embedding)
+     SELECT u, c, q, i, $6, v::vector FROM unnest($1::text[], $2::text[], $3::int8[], $4::int4[], $5::text[]) AS t(u, c, q, i, v)`,
+    [...columns, modelId],
   );
 }
 

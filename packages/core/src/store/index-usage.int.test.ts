@@ -47,7 +47,7 @@ describe.skipIf(!server?.available)("every read path is an index scan at 200k ro
     const schema = opened.newSchema();
     schemaName = `"${schema}"`;
     driver = await openDriver(opened.database);
-    const store = new PostgresStore(driver, schema);
+    const store = new PostgresStore(driver, { schema });
     await store.migrate();
     const s = store.s;
     await driver.script(`
@@ -63,10 +63,10 @@ describe.skipIf(!server?.available)("every read path is an index scan at 200k ro
       ANALYZE ${s}.users; ANALYZE ${s}.conversations; ANALYZE ${s}.conversation_log;`);
     const { rows } = await driver.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.conversation_log`);
     expect(rows[0]?.n).toBeGreaterThanOrEqual(200_000);
-    memory = new Memory(new PostgresStore(explaining(driver, plans), schema), {
-      counter: createTiktokenCounter("o200k_base"),
-      chunkTokens: 512,
-      limits: defaultMessageLimits,
+    memory = new Memory({
+      store: new PostgresStore(explaining(driver, plans), { schema }),
+      prepare: { counter: createTiktokenCounter("o200k_base"), chunkTokens: 512, limits: defaultMessageLimits },
+      search: { fusion: { lexicalWeight: 1, vectorWeight: 1, k: 60 }, candidateFactor: 5, exactBelow: 20_000, stopWords: [] },
     });
   });
   afterAll(async () => {

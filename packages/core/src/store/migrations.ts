@@ -194,4 +194,21 @@ CREATE TABLE ${s}.document_embeddings (
 );
 `,
   },
+  {
+    version: 2,
+    name: "lexical search",
+    sql: (s) => `
+-- Full-text vectors of what is searchable (a piece with its speaker's name, a memory, a reference
+-- chunk), filled at write time with the store's text search configuration.
+ALTER TABLE ${s}.conversation_log ADD COLUMN search_vector tsvector;
+ALTER TABLE ${s}.memories ADD COLUMN search_vector tsvector;
+ALTER TABLE ${s}.document_chunks ADD COLUMN search_vector tsvector;
+CREATE INDEX conversation_log_search ON ${s}.conversation_log USING gin (search_vector);
+CREATE INDEX memories_search ON ${s}.memories USING gin (search_vector);
+CREATE INDEX document_chunks_search ON ${s}.document_chunks USING gin (search_vector);
+-- Per-conversation piece totals: BM25 needs each user's document count and average length.
+ALTER TABLE ${s}.conversations ADD COLUMN piece_count bigint NOT NULL DEFAULT 0;
+ALTER TABLE ${s}.conversations ADD COLUMN piece_tokens bigint NOT NULL DEFAULT 0;
+`,
+  },
 ];

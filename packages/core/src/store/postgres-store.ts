@@ -1,6 +1,9 @@
 import type { Driver } from "../driver/driver.js";
+import { ConflictError } from "../errors/conflict-error.js";
 import type { PreparedMessage } from "../ingest/prepare-messages.js";
-import { appendMessages } from "./append-messages.js";
+import type { SearchFilters } from "../search/search-filters.js";
+import { type Bm25Options, lexicalSearch, type PieceHit, type VectorModel, vectorSearch, vectorType } from "../search/search-messages.js";
+import { appendMessages, findExisting } from "./append-messages.js";
 import { type MigrateResult, migrate, quoteIdentifier } from "./migrate.js";
 import { type AppendResult, type MessageRow, messageColumns, rowsToMessages, type StoredMessage } from "./stored-message.js";
 
@@ -30,6 +33,23 @@ export interface MemoryStats {
   lastMessageAt: Date | undefined;
 }
 
+/** A stored piece as read for search results. */
+export interface PieceRow {
+  conversation_id: string;
+  seq: number;
+  chunk_index: number;
+  chunk_count: number;
+  response_id: string;
+  kind: "message" | "summary";
+  role: StoredMessage["role"];
+  name: string | null;
+  content: string;
+  token_count: number;
+  metadata: Record<string, unknown>;
+  archived: boolean;
+  created_at: Date;
+}
+
 /** Which messages of a conversation to read. */
 export type HistoryQuery = { last: number } | { afterSeq: number; limit: number } | { after: Date; limit: number };
 
@@ -42,11 +62,14 @@ export class PostgresStore {
   /** The quoted schema name that qualifies every table. */
   readonly s: string;
   readonly schema: string;
+  /** The text search configuration used for every search vector and query. */
+  readonly searchConfig: string;
 
-  constructor(driver: Driver, schema = "mnemo") {
+  constructor(driver: Driver, options: { schema?: string; searchConfig?: string } = {}) {
     this.driver = driver;
-    this.schema = schema;
-    this.s = quoteIdentifier(schema);
+    this.schema = options.schema ?? "mnemo";
+    this.searchConfig = options.searchConfig ?? "simple";
+    this.s = quoteIdentifier(this.schema);
   }
 
   /** Applies pending migrations (safe when several processes start at once). */
@@ -54,9 +77,78 @@ export class PostgresStore {
     return migrate(this.driver, this.schema);
   }
 
-  /** Writes messages (all or nothing) and returns them in input order. */
-  append(messages: readonly PreparedMessage[]): Promise<AppendResult[]> {
-    return this.driver.transaction((transaction) => appendMessages(transaction, this.s, messages));
+  /** Writes messages (all or nothing), with their vectors for `modelId`, and returns them in input order. */
+  append(messages: readonly PreparedMessage[], modelId?: number): Promise<AppendResult[]> {
+    return this.driver.transaction((transaction) => appendMessages(transaction, this.s, messages, { searchConfig: this.searchConfig, modelId }));
+  }
+
+  /** Indexes (in `messages`) of the messages that are already stored: they need no embedding. */
+  async storedIndexes(messages: readonly PreparedMessage[]): Promise<Set<number>> {
+    const existing = await findExisting(this.driver, this.s, messages);
+    const ids = new Set(existing.map((row) => [row.user_id, row.conversation_id, row.response_id].join("\u0000")));
+    const keys = new Set(existing.flatMap((row) => (row.dedupe_key ? [[row.user_id, row.conversation_id, row.dedupe_key].join("\u0000")] : [])));
+    const stored = new Set<number>();
+    messages.forEach((message, index) => {
+      const id = [message.userId, message.conversationId, message.responseId].join("\u0000");
+      const key = message.dedupeKey && [message.userId, message.conversationId, message.dedupeKey].join("\u0000");
+      if (ids.has(id) || (key && keys.has(key))) stored.add(index);
+    });
+    return stored;
+  }
+
+  /**
+   * Registers an embedding model (name and dimensions) and creates its own partial HNSW index,
+   * under the migration lock. A name registered with other dimensions is a {@link ConflictError}.
+   */
+  async registerEmbeddingModel(name: string, dimensions: number): Promise<VectorModel> {
+    return this.driver.transaction(async (transaction) => {
+      await transaction.query("SELECT pg_advisory_xact_lock($1)", [0x6d6e656d6f]);
+      await transaction.query(`INSERT INTO ${this.s}.embedding_models (name, dimensions) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [name, dimensions]);
+      const { rows } = await transaction.query<{ model_id: number; dimensions: number }>(
+        `SELECT model_id, dimensions FROM ${this.s}.embedding_models WHERE name = $1`,
+        [name],
+      );
+      const row = rows[0] as { model_id: number; dimensions: number };
+      if (row.dimensions !== dimensions) {
+        throw new ConflictError(
+          `Embedding model ${JSON.stringify(name)} is stored with ${row.dimensions} dimensions, not ${dimensions}; give a different model a different id.`,
+        );
+      }
+      const type = vectorType(dimensions);
+      const operators = dimensions > 2_000 ? "halfvec_cosine_ops" : "vector_cosine_ops";
+      await transaction.query(
+        `CREATE INDEX IF NOT EXISTS log_embeddings_model_${row.model_id} ON ${this.s}.log_embeddings
+         USING hnsw ((embedding::${type}) ${operators}) WHERE model_id = ${row.model_id}`,
+      );
+      return { modelId: row.model_id, dimensions };
+    });
+  }
+
+  /** BM25 over a user's pieces. */
+  searchLexical(request: { userId: string; query: string; limit: number; stopWords: readonly string[]; filters: SearchFilters }, bm25?: Bm25Options) {
+    return lexicalSearch(this.driver, this.s, { ...request, searchConfig: this.searchConfig }, bm25);
+  }
+
+  /** Cosine similarity over a user's pieces for one model; exact for users with few pieces. */
+  async searchVector(request: { userId: string; vector: readonly number[]; limit: number; filters: SearchFilters; exactBelow: number }, model: VectorModel) {
+    const { rows } = await this.driver.query<{ pieces: number }>(
+      `SELECT coalesce(sum(piece_count), 0)::int8 AS pieces FROM ${this.s}.conversations WHERE user_id = $1`,
+      [request.userId],
+    );
+    const exact = Number(rows[0]?.pieces ?? 0) <= request.exactBelow;
+    return vectorSearch(this.driver, this.s, { ...request, exact }, model);
+  }
+
+  /** The stored pieces behind search hits, keyed `conversation\u0000seq\u0000chunk`. */
+  async pieces(userId: string, hits: readonly PieceHit[]) {
+    const { rows } = await this.driver.query<PieceRow>(
+      `SELECT l.conversation_id, l.seq, l.chunk_index, l.chunk_count, l.response_id, l.kind, l.role, l.name, l.content, l.token_count,
+              l.metadata, l.archived, l.created_at
+       FROM unnest($2::text[], $3::int8[], $4::int4[]) AS k(c, q, i)
+       JOIN ${this.s}.conversation_log l ON l.user_id = $1 AND l.conversation_id = k.c AND l.seq = k.q AND l.chunk_index = k.i`,
+      [userId, hits.map((hit) => hit.conversationId), hits.map((hit) => hit.seq), hits.map((hit) => hit.chunkIndex)],
+    );
+    return new Map(rows.map((row) => [[row.conversation_id, Number(row.seq), row.chunk_index].join("\u0000"), row]));
   }
 
   /** One message by id, rebuilt from its pieces. */

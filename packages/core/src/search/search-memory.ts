@@ -1,0 +1,108 @@
+import { z } from "zod";
+import type { Embedder } from "../embeddings/embedder.js";
+import { InvalidInputError } from "../errors/invalid-input-error.js";
+import { messageRoles } from "../ingest/message-input.js";
+import type { PostgresStore } from "../store/postgres-store.js";
+import { type FusedHit, type FusionOptions, fuseRankings } from "./fuse-rankings.js";
+import type { VectorModel } from "./search-messages.js";
+import type { SearchOptions, SearchResult } from "./search-options.js";
+
+/** Tuning shared by every search of a memory. */
+export interface SearchTuning {
+  fusion: FusionOptions;
+  /** Candidates taken from each leg before fusion, as a multiple of `limit` (at least 50). @default 5 */
+  candidateFactor: number;
+  /** Users with at most this many pieces get an exact vector scan instead of the HNSW index. @default 20000 */
+  exactBelow: number;
+  stopWords: readonly string[];
+}
+
+const id = z.string().min(1, "must not be empty").max(256, "must be at most 256 characters");
+const searchSchema = z.object({
+  userId: id,
+  query: z.string().max(10_000, "must be at most 10,000 characters"),
+  limit: z.number().int().min(1).max(1_000).default(10),
+  mode: z.enum(["hybrid", "lexical", "vector"]).optional(),
+  conversationIds: z.array(id).max(1_000).optional(),
+  roles: z.array(z.enum(messageRoles)).optional(),
+  kinds: z.array(z.enum(["message", "summary"])).optional(),
+  after: z.coerce.date().optional(),
+  before: z.coerce.date().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  includeArchived: z.boolean().optional(),
+  boostConversationId: id.optional(),
+  conversationBoost: z.number().min(0).max(100).default(0.25),
+});
+
+/**
+ * Runs a lexical, vector or hybrid search over one user's pieces and returns the best `limit`
+ * pieces with their text, best first. Every leg is filtered by the user in SQL.
+ */
+export async function searchMemory(
+  store: PostgresStore,
+  embedding: { embedder: Embedder; model: VectorModel } | undefined,
+  tuning: SearchTuning,
+  options: SearchOptions,
+): Promise<SearchResult[]> {
+  const parsed = searchSchema.safeParse(options);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+    throw new InvalidInputError(`Invalid search ${issues[0]?.path}: ${issues[0]?.message}.`, { issues });
+  }
+  const request = parsed.data;
+  const mode = request.mode ?? (embedding ? "hybrid" : "lexical");
+  if (mode !== "lexical" && !embedding) {
+    throw new InvalidInputError(`Search mode "${mode}" needs an embedder; pass one to createMemory, or use mode "lexical".`);
+  }
+  if (request.query.trim() === "") return [];
+  const candidates = Math.max(50, request.limit * tuning.candidateFactor);
+  const filters = request;
+  const [lexical, vector] = await Promise.all([
+    mode === "vector" ? [] : store.searchLexical({ userId: request.userId, query: request.query, limit: candidates, stopWords: tuning.stopWords, filters }),
+    mode === "lexical" || !embedding
+      ? []
+      : embedding.embedder
+          .embedQuery(request.query)
+          .then((vector) => store.searchVector({ userId: request.userId, vector, limit: candidates, filters, exactBelow: tuning.exactBelow }, embedding.model)),
+  ]);
+  let ranked: FusedHit[] =
+    mode === "hybrid"
+      ? fuseRankings(lexical, vector, tuning.fusion)
+      : (mode === "lexical" ? lexical : vector).map((hit, index) => ({
+          ...hit,
+          lexicalRank: mode === "lexical" ? index + 1 : undefined,
+          vectorRank: mode === "vector" ? index + 1 : undefined,
+        }));
+  if (request.boostConversationId) {
+    const boost = 1 + request.conversationBoost;
+    ranked = ranked
+      .map((hit) => (hit.conversationId === request.boostConversationId ? { ...hit, score: hit.score * boost } : hit))
+      .sort((a, b) => b.score - a.score);
+  }
+  const top = ranked.slice(0, request.limit);
+  const pieces = await store.pieces(request.userId, top);
+  return top.flatMap((hit) => {
+    const row = pieces.get([hit.conversationId, hit.seq, hit.chunkIndex].join("\u0000"));
+    if (!row) return []; // deleted between ranking and reading
+    return [
+      {
+        conversationId: row.conversation_id,
+        messageId: row.response_id,
+        seq: Number(row.seq),
+        chunkIndex: row.chunk_index,
+        pieceCount: row.chunk_count,
+        kind: row.kind,
+        role: row.role,
+        name: row.name ?? undefined,
+        content: row.content,
+        tokenCount: row.token_count,
+        metadata: row.metadata,
+        createdAt: row.created_at,
+        archived: row.archived,
+        score: hit.score,
+        lexicalRank: hit.lexicalRank,
+        vectorRank: hit.vectorRank,
+      },
+    ];
+  });
+}

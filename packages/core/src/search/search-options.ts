@@ -1,0 +1,46 @@
+import type { MessageRole } from "../ingest/message-input.js";
+import type { SearchFilters } from "./search-filters.js";
+
+/** How {@link Memory.search} ranks. */
+export type SearchMode = "hybrid" | "lexical" | "vector";
+
+/** A search over a user's conversation pieces. */
+export interface SearchOptions extends SearchFilters {
+  userId: string;
+  /** What to look for, in plain words. */
+  query: string;
+  /** Results wanted. @default 10 */
+  limit?: number | undefined;
+  /** @default "hybrid" with an embedder, else "lexical" */
+  mode?: SearchMode | undefined;
+  /** Multiply the fused score of pieces from this conversation by `1 + conversationBoost`. */
+  boostConversationId?: string | undefined;
+  /** @default 0.25 */
+  conversationBoost?: number | undefined;
+}
+
+/** One search result: a stored piece of a message, with its scores. */
+export interface SearchResult {
+  conversationId: string;
+  /** The message id the piece belongs to. */
+  messageId: string;
+  seq: number;
+  chunkIndex: number;
+  /** How many pieces the message has. */
+  pieceCount: number;
+  kind: "message" | "summary";
+  role: MessageRole;
+  name: string | undefined;
+  /** The piece's text (the whole message when it has one piece). */
+  content: string;
+  tokenCount: number;
+  metadata: Record<string, unknown>;
+  createdAt: Date;
+  archived: boolean;
+  /** The final score (BM25, cosine similarity, or fused reciprocal-rank score by mode). */
+  score: number;
+  /** 1-based rank in the lexical leg, if it found this piece. */
+  lexicalRank: number | undefined;
+  /** 1-based rank in the vector leg, if it found this piece. */
+  vectorRank: number | undefined;
+}
