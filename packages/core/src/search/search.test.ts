@@ -51,7 +51,7 @@ describe.each(testEngines())("search on $name", (engine) => {
     it("scores exactly as Okapi BM25 over the user's pieces", async () => {
       const results = await lexical.search({ userId: "ada", query: "Memmo hotel" });
       // Reference: k1 = 1.2, b = 0.75, N and average length over ada's pieces, length in tokens.
-      const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+      const words = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
       const lengths = turns.map(([, , content]) => lexical.tokenizer.count(content));
       const averageLength = lengths.reduce((sum, length) => sum + length, 0) / turns.length;
       const expected = turns
@@ -68,7 +68,7 @@ describe.each(testEngines())("search on $name", (engine) => {
         .filter((entry) => entry.score > 0)
         .sort((a, b) => b.score - a.score);
       expect(results.map((result) => result.content)).toEqual(expected.map((entry) => entry.content));
-      results.forEach((result, index) => expect(result.score).toBeCloseTo(expected[index]?.score as number, 9));
+      for (const [index, result] of results.entries()) expect(result.score).toBeCloseTo(expected[index]?.score as number, 9);
       expect(results.slice(0, 2).every((result) => result.content.includes("Memmo"))).toBe(true);
       expect(results[0]).toMatchObject({ lexicalRank: 1, vectorRank: undefined, chunkIndex: 0, pieceCount: 1 });
     });
