@@ -19,7 +19,7 @@ export {
 } from "./ingest/message-input.js";
 export { splitByTokens, splitByTokensWithCounts, type TokenPiece } from "./ingest/split-by-tokens.js";
 export { createMemory, type MemoryOptions } from "./memory/create-memory.js";
-export { type HistoryOptions, Memory, type MemoryParts, searchableText } from "./memory/memory.js";
+export { type HistoryOptions, Memory, type MemoryParts, type ReindexOptions, searchableText } from "./memory/memory.js";
 export { type FusedHit, type FusionOptions, fuseRankings } from "./search/fuse-rankings.js";
 export type { SearchFilters } from "./search/search-filters.js";
 export type { SearchTuning } from "./search/search-memory.js";

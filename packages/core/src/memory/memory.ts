@@ -7,8 +7,19 @@ import { type SearchTuning, searchMemory } from "../search/search-memory.js";
 import type { VectorModel } from "../search/search-messages.js";
 import type { SearchOptions, SearchResult } from "../search/search-options.js";
 import type { ConversationSummary, HistoryQuery, MemoryStats, PostgresStore } from "../store/postgres-store.js";
+import type { UnembeddedPiece } from "../store/reindex-pieces.js";
 import type { AppendResult, StoredMessage } from "../store/stored-message.js";
 import type { TokenCounter } from "../tokens/token-counter.js";
+
+/** Options for {@link Memory.reindex}. */
+export interface ReindexOptions {
+  /** Only this user's pieces. @default every user */
+  userId?: string | undefined;
+  /** Pieces embedded per call to the embedder. @default 256 */
+  batchSize?: number | undefined;
+  /** Called before the first batch and after each one. */
+  onProgress?: ((progress: { done: number; total: number }) => void) | undefined;
+}
 
 /** Which messages {@link Memory.history} returns: the last N, or those after a sequence number or time. */
 export type HistoryOptions = { userId: string; conversationId: string } & (
@@ -25,6 +36,7 @@ const historySchema = z.union([
   z.object({ userId: id, conversationId: id, afterSeq: count(Number.MAX_SAFE_INTEGER), limit: count(10_000).default(1_000) }),
   z.object({ userId: id, conversationId: id, after: z.coerce.date(), limit: count(10_000).default(1_000) }),
 ]);
+const reindexSchema = z.object({ userId: id.optional(), batchSize: count(10_000).min(1).default(256) });
 const listSchema = z.object({ userId: id, limit: count(1_000).default(50), offset: count(Number.MAX_SAFE_INTEGER).default(0) });
 
 /**
@@ -99,6 +111,34 @@ export class Memory {
     const vectors = await embedder.embedDocuments(texts);
     let next = 0;
     for (const message of fresh) message.vectors = message.pieces.map(() => vectors[next++] as number[]);
+  }
+
+  /**
+   * Backfills what search needs for stored pieces: missing search vectors, and vectors for the
+   * configured embedder (after changing models, or for data stored without one). Resumable: it
+   * only ever fills what is missing, in batches, reporting progress after each.
+   * @example
+   * await memory.reindex({ onProgress: ({ done, total }) => console.log(`${done}/${total}`) });
+   */
+  async reindex(options: ReindexOptions = {}): Promise<{ searchVectors: number; embedded: number }> {
+    const parsed = parse(reindexSchema, options);
+    const searchVectors = await this.#store.fillSearchVectors(parsed.userId);
+    if (!this.#embedding) return { searchVectors, embedded: 0 };
+    const { embedder, model } = this.#embedding;
+    const total = await this.#store.countUnembedded(model.modelId, parsed.userId);
+    let done = 0;
+    let after: UnembeddedPiece | undefined;
+    options.onProgress?.({ done, total });
+    for (;;) {
+      const pieces = await this.#store.nextUnembedded({ modelId: model.modelId, userId: parsed.userId, limit: parsed.batchSize, after });
+      if (pieces.length === 0) break;
+      const vectors = await embedder.embedDocuments(pieces.map((piece) => searchableText(piece.name, piece.content)));
+      await this.#store.storeVectors(model.modelId, pieces, vectors);
+      done += pieces.length;
+      after = pieces.at(-1);
+      options.onProgress?.({ done, total: Math.max(total, done) });
+    }
+    return { searchVectors, embedded: done };
   }
 
   /**

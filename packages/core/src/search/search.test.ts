@@ -142,6 +142,28 @@ describe.each(testEngines())("search on $name", (engine) => {
       expect((await memory.stats({ userId: "ada" })).messages).toBe(0);
     });
 
+    it("reindex embeds what was stored without an embedder, with progress, and only once", async () => {
+      const schema = opened.newSchema();
+      const plain = await createMemory({ database: opened.database, schema });
+      await load(plain);
+      await plain.close();
+      const embedder = createHashingEmbedder(16, "test:reindex");
+      const memory = await createMemory({ database: opened.database, schema, embedder });
+      expect(await memory.search({ userId: "ada", query: "cat", mode: "vector" })).toEqual([]);
+      const progress: { done: number; total: number }[] = [];
+      const result = await memory.reindex({ batchSize: 3, onProgress: (update) => progress.push(update) });
+      expect(result.embedded).toBe(turns.length);
+      expect(progress).toEqual([
+        { done: 0, total: 7 },
+        { done: 3, total: 7 },
+        { done: 6, total: 7 },
+        { done: 7, total: 7 },
+      ]);
+      expect((await memory.search({ userId: "ada", query: "Miso the cat", mode: "vector", limit: 1 }))[0]?.content).toContain("Miso");
+      expect((await memory.reindex()).embedded).toBe(0);
+      await memory.close();
+    });
+
     it("rejects bad search arguments", async () => {
       await expect(lexical.search({ userId: "", query: "x" })).rejects.toSatisfy(InvalidInputError.isInstance);
       await expect(lexical.search({ userId: "ada", query: "x", limit: 0 })).rejects.toSatisfy(InvalidInputError.isInstance);

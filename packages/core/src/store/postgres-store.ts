@@ -5,6 +5,7 @@ import type { SearchFilters } from "../search/search-filters.js";
 import { type Bm25Options, lexicalSearch, type PieceHit, type VectorModel, vectorSearch, vectorType } from "../search/search-messages.js";
 import { appendMessages, findExisting } from "./append-messages.js";
 import { type MigrateResult, migrate, quoteIdentifier } from "./migrate.js";
+import { countUnembedded, fillSearchVectors, nextUnembedded, storeVectors, type UnembeddedPiece } from "./reindex-pieces.js";
 import { type AppendResult, type MessageRow, messageColumns, rowsToMessages, type StoredMessage } from "./stored-message.js";
 
 /** A conversation with its totals. */
@@ -122,6 +123,26 @@ export class PostgresStore {
       );
       return { modelId: row.model_id, dimensions };
     });
+  }
+
+  /** Fills missing search vectors; returns how many. */
+  fillSearchVectors(userId?: string): Promise<number> {
+    return fillSearchVectors(this.driver, this.s, this.searchConfig, userId);
+  }
+
+  /** Pieces without a vector for `modelId`. */
+  countUnembedded(modelId: number, userId?: string): Promise<number> {
+    return countUnembedded(this.driver, this.s, modelId, userId);
+  }
+
+  /** The next batch of pieces without a vector for `modelId`, after `after`. */
+  nextUnembedded(request: { modelId: number; userId?: string | undefined; limit: number; after?: UnembeddedPiece | undefined }) {
+    return nextUnembedded(this.driver, this.s, request);
+  }
+
+  /** Stores vectors for pieces (keeping any stored meanwhile). */
+  storeVectors(modelId: number, pieces: readonly UnembeddedPiece[], vectors: readonly number[][]): Promise<void> {
+    return storeVectors(this.driver, this.s, modelId, pieces, vectors);
   }
 
   /** BM25 over a user's pieces. */
