@@ -3,6 +3,9 @@ export { type DatabaseOption, defaultDataDir, openDriver } from "./driver/open-d
 export type { PgClientLike, PgPoolLike } from "./driver/pg-driver.js";
 export type { PGliteLike } from "./driver/pglite-driver.js";
 export type { Embedder } from "./embeddings/embedder.js";
+export { type EmbeddingsLike, type FromEmbeddingsOptions, fromEmbeddings } from "./embeddings/embeddings-adapter.js";
+export { createHuggingFaceEmbedder, type HuggingFaceDtype, type HuggingFaceEmbedderOptions, huggingFaceDtypes } from "./embeddings/huggingface-embedder.js";
+export { createOpenAICompatibleEmbedder, type OpenAICompatibleEmbedderOptions } from "./embeddings/openai-compatible-embedder.js";
 export { ConflictError } from "./errors/conflict-error.js";
 export { type InputIssue, InvalidInputError } from "./errors/invalid-input-error.js";
 export { MigrationError } from "./errors/migration-error.js";
