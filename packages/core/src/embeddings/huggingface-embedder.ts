@@ -2,6 +2,7 @@ import { z } from "zod";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { MnemoError } from "../errors/mnemo-error.js";
 import { UnavailableError } from "../errors/unavailable-error.js";
+import { importTransformers, type TransformersModule } from "../huggingface/import-transformers.js";
 import { checkEmbeddingInputs, checkEmbeddingQuery } from "./check-embedding-inputs.js";
 import type { Embedder } from "./embedder.js";
 import { type LocatedModel, locateHuggingFaceModel } from "./locate-huggingface-model.js";
@@ -64,8 +65,6 @@ interface PooledOutput {
   data: { subarray(begin: number, end: number): ArrayLike<number> };
 }
 
-type TransformersModule = typeof import("@huggingface/transformers");
-
 // A model takes hundreds of milliseconds and tens of megabytes to load; embedders of the same
 // weights share one pipeline (pooling and normalisation are per-call settings).
 const loads = new Map<string, Promise<FeatureExtractor>>();
@@ -99,7 +98,7 @@ const probeText = "Mnemo dimension probe.";
  */
 export async function createHuggingFaceEmbedder(options: HuggingFaceEmbedderOptions): Promise<Embedder> {
   const settings = parseEmbedderOptions(optionsSchema, options, "createHuggingFaceEmbedder");
-  const transformers = await importTransformers();
+  const transformers = await importTransformers("createHuggingFaceEmbedder: local Hugging Face embeddings");
   const located = locateHuggingFaceModel(transformers.env, settings);
   const id = `hf:${located.name}:${settings.dtype}:${settings.pooling}${settings.normalize ? "" : ":unnormalized"}`;
   const extractor = await loadExtractor(transformers, located, settings);
@@ -178,16 +177,5 @@ async function startLoad(transformers: TransformersModule, located: LocatedModel
       ? "check the hub id and that the repository has ONNX weights for this dtype"
       : `the folder needs config.json, the tokenizer files and the ONNX weights for dtype ${JSON.stringify(dtype)} (e.g. onnx/model.onnx for fp32, onnx/model_quantized.onnx for q8)`;
     throw new InvalidInputError(`createHuggingFaceEmbedder: could not load the Hugging Face model ${name}; ${hint}.`, { cause: error });
-  }
-}
-
-async function importTransformers(): Promise<TransformersModule> {
-  try {
-    return await import("@huggingface/transformers");
-  } catch (error) {
-    throw new InvalidInputError(
-      "createHuggingFaceEmbedder: local Hugging Face embeddings need the optional package @huggingface/transformers; install it with `npm install @huggingface/transformers`.",
-      { cause: error },
-    );
   }
 }

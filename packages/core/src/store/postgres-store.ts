@@ -34,22 +34,11 @@ export interface MemoryStats {
   lastMessageAt: Date | undefined;
 }
 
-/** A stored piece as read for search results. */
-export interface PieceRow {
-  conversation_id: string;
-  seq: number;
-  chunk_index: number;
-  chunk_count: number;
-  response_id: string;
-  kind: "message" | "summary";
-  role: StoredMessage["role"];
-  name: string | null;
-  content: string;
-  token_count: number;
-  metadata: Record<string, unknown>;
-  archived: boolean;
-  created_at: Date;
-}
+/** A stored piece as read for search results: a {@link MessageRow} with the piece's own token count. */
+export type PieceRow = Pick<
+  MessageRow,
+  "conversation_id" | "seq" | "chunk_index" | "chunk_count" | "response_id" | "kind" | "role" | "name" | "content" | "metadata" | "archived" | "created_at"
+> & { token_count: number };
 
 /** Which messages of a conversation to read. */
 export type HistoryQuery = { last: number } | { afterSeq: number; limit: number } | { after: Date; limit: number };

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
+import { importTransformers, type TransformersModule } from "../huggingface/import-transformers.js";
 import type { ChatFormat, TokenCounter } from "./token-counter.js";
 
 /** Options for {@link createHuggingFaceTokenCounter}. */
@@ -23,8 +24,6 @@ export interface HuggingFaceTokenCounterOptions {
 interface LoadedTokenizer {
   encode(text: string, options: { add_special_tokens: boolean }): number[];
 }
-
-type TransformersModule = typeof import("@huggingface/transformers");
 
 // An approximation: Hugging Face chat templates differ per model (ChatML spends about 3-5 tokens a
 // message, Llama 3 about 5), and the counts are stored estimates, so the OpenAI figures are used.
@@ -93,7 +92,7 @@ function isDirectory(path: string): boolean {
 }
 
 async function loadCounter(model: string, folder: string | undefined, name: string, allowRemoteModels: boolean): Promise<TokenCounter> {
-  const { AutoTokenizer, env } = await importTransformers();
+  const { AutoTokenizer, env } = await importTransformers("tokenizer: Hugging Face tokenizers");
   // transformers.js 4 asks the hub whether tokenizer_config.json exists even with `local_files_only`,
   // so an offline load is always given an absolute folder path, which it never sends to the hub.
   // This also leaves the global `env`, which the application may have set for its own models, alone.
@@ -128,15 +127,4 @@ function offlineCopy(env: TransformersModule["env"], id: string): string | undef
     if (folder !== undefined && existsSync(join(folder, "tokenizer.json"))) return folder;
   }
   return undefined;
-}
-
-async function importTransformers(): Promise<TransformersModule> {
-  try {
-    return await import("@huggingface/transformers");
-  } catch (error) {
-    throw new InvalidInputError(
-      "tokenizer: Hugging Face tokenizers need the optional package @huggingface/transformers; install it with `npm install @huggingface/transformers`.",
-      { cause: error },
-    );
-  }
 }
