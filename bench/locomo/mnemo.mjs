@@ -23,7 +23,7 @@ export async function loadEmbedder(modelPath) {
 }
 
 /** Opens a fresh Mnemo store: in-memory PGlite, or the `bench_locomo` schema of `DATABASE_URL`, dropped first. */
-export async function openMemory(engine, { embedder, searchLanguage } = {}) {
+export async function openMemory(engine, { embedder, searchLanguage, bm25, fusion } = {}) {
   let database = { dataDir: "memory://" };
   let serverVersion;
   if (engine === "postgres") {
@@ -41,6 +41,8 @@ export async function openMemory(engine, { embedder, searchLanguage } = {}) {
   const options = { database, schema, tokenizer: "o200k_base" };
   if (embedder) options.embedder = embedder;
   if (searchLanguage) options.searchLanguage = searchLanguage;
+  if (bm25) options.bm25 = bm25;
+  if (fusion) options.fusion = fusion;
   const memory = await core.createMemory(options);
   return { memory, serverVersion };
 }

@@ -35,7 +35,7 @@ function readOptions() {
       small: { type: "boolean", default: false },
       data: { type: "string" },
       model: { type: "string" },
-      "search-language": { type: "string" },
+      "search-language": { type: "string", default: "english" },
     },
   });
   const engine = values.engine ?? (process.env.DATABASE_URL ? "both" : "pglite");

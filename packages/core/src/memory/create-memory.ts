@@ -3,6 +3,7 @@ import type { Embedder } from "../embeddings/embedder.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { defaultMessageLimits, type MessageLimits } from "../ingest/message-input.js";
 import type { FusionOptions } from "../search/fuse-rankings.js";
+import type { Bm25Options } from "../search/search-messages.js";
 import { englishStopWords } from "../search/stop-words.js";
 import { PostgresStore } from "../store/postgres-store.js";
 import { resolveTokenCounter } from "../tokens/resolve-token-counter.js";
@@ -38,10 +39,19 @@ export interface MemoryOptions {
    * store: the search vectors of stored pieces are built with it. @default "simple"
    */
   searchLanguage?: string;
-  /** Weights of the hybrid fusion. @default { lexicalWeight: 1, vectorWeight: 1, k: 60 } */
+  /**
+   * Weights of the hybrid fusion, chosen on the LoCoMo development split (bench/locomo/tune-fusion.mjs).
+   * @default { lexicalWeight: 1, vectorWeight: 0.6, k: 20 }
+   */
   fusion?: Partial<FusionOptions>;
   /** Users with at most this many pieces get exact vector scans instead of the HNSW index. @default 20000 */
   exactVectorSearchBelow?: number;
+  /**
+   * BM25 term-frequency saturation (`k1`) and length normalisation (`b`). Conversation turns are
+   * short and alike in length, so less length normalisation than Okapi's 0.75 ranks better
+   * (LoCoMo development split). @default { k1: 1.2, b: 0.3 }
+   */
+  bm25?: Partial<Bm25Options>;
 }
 
 /**
@@ -76,10 +86,11 @@ export async function createMemory(options: MemoryOptions = {}): Promise<Memory>
       prepare: { counter, chunkTokens, limits: { ...defaultMessageLimits, ...options.limits } },
       embedding: embedder && model ? { embedder, model } : undefined,
       search: {
-        fusion: { lexicalWeight: 1, vectorWeight: 1, k: 60, ...options.fusion },
+        fusion: { lexicalWeight: 1, vectorWeight: 0.6, k: 20, ...options.fusion },
         candidateFactor: 5,
         exactBelow: options.exactVectorSearchBelow ?? 20_000,
         stopWords: searchConfig === "simple" ? englishStopWords : [],
+        bm25: { k1: 1.2, b: 0.3, ...options.bm25 },
       },
     });
   } catch (error) {

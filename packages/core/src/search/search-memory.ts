@@ -4,7 +4,7 @@ import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { messageRoles } from "../ingest/message-input.js";
 import type { PostgresStore } from "../store/postgres-store.js";
 import { type FusedHit, type FusionOptions, fuseRankings } from "./fuse-rankings.js";
-import type { VectorModel } from "./search-messages.js";
+import type { Bm25Options, VectorModel } from "./search-messages.js";
 import type { SearchOptions, SearchResult } from "./search-options.js";
 
 /** Tuning shared by every search of a memory. */
@@ -15,6 +15,7 @@ export interface SearchTuning {
   /** Users with at most this many pieces get an exact vector scan instead of the HNSW index. @default 20000 */
   exactBelow: number;
   stopWords: readonly string[];
+  bm25: Bm25Options;
 }
 
 const id = z.string().min(1, "must not be empty").max(256, "must be at most 256 characters");
@@ -58,7 +59,9 @@ export async function searchMemory(
   const candidates = Math.max(50, request.limit * tuning.candidateFactor);
   const filters = request;
   const [lexical, vector] = await Promise.all([
-    mode === "vector" ? [] : store.searchLexical({ userId: request.userId, query: request.query, limit: candidates, stopWords: tuning.stopWords, filters }),
+    mode === "vector"
+      ? []
+      : store.searchLexical({ userId: request.userId, query: request.query, limit: candidates, stopWords: tuning.stopWords, filters }, tuning.bm25),
     mode === "lexical" || !embedding
       ? []
       : embedding.embedder

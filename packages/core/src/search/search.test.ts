@@ -50,7 +50,7 @@ describe.each(testEngines())("search on $name", (engine) => {
   describe.skipIf(!engine.available)(engine.reason ?? "available", () => {
     it("scores exactly as Okapi BM25 over the user's pieces", async () => {
       const results = await lexical.search({ userId: "ada", query: "Memmo hotel" });
-      // Reference: k1 = 1.2, b = 0.75, N and average length over ada's pieces, length in tokens.
+      // Reference: the defaults k1 = 1.2, b = 0.3; N and average length over ada's pieces, length in tokens.
       const words = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
       const lengths = turns.map(([, , content]) => lexical.tokenizer.count(content));
       const averageLength = lengths.reduce((sum, length) => sum + length, 0) / turns.length;
@@ -61,7 +61,7 @@ describe.each(testEngines())("search on $name", (engine) => {
             const tf = words(content).filter((word) => word === term).length;
             if (tf === 0) return sum;
             const idf = Math.log(1 + (turns.length - df + 0.5) / (df + 0.5));
-            return sum + (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * (lengths[index] as number)) / averageLength));
+            return sum + (idf * tf * 2.2) / (tf + 1.2 * (0.7 + (0.3 * (lengths[index] as number)) / averageLength));
           }, 0);
           return { content, score };
         })
