@@ -28,6 +28,7 @@ export type { SearchFilters } from "./search/search-filters.js";
 export type { SearchTuning } from "./search/search-memory.js";
 export type { Bm25Options, PieceHit, VectorModel } from "./search/search-messages.js";
 export type { SearchMode, SearchOptions, SearchResult } from "./search/search-options.js";
+export { smoothNeighbours } from "./search/smooth-neighbours.js";
 export { englishStopWords } from "./search/stop-words.js";
 export { type MigrateResult, migrate } from "./store/migrate.js";
 export { type ConversationSummary, type HistoryQuery, type MemoryStats, type PieceRow, PostgresStore } from "./store/postgres-store.js";

@@ -41,7 +41,7 @@ export interface MemoryOptions {
   searchLanguage?: string;
   /**
    * Weights of the hybrid fusion, chosen on the LoCoMo development split (bench/locomo/tune-fusion.mjs).
-   * @default { lexicalWeight: 1, vectorWeight: 0.6, k: 20 }
+   * @default { lexicalWeight: 1, vectorWeight: 0.6, k: 5 }
    */
   fusion?: Partial<FusionOptions>;
   /** Users with at most this many pieces get exact vector scans instead of the HNSW index. @default 20000 */
@@ -52,6 +52,11 @@ export interface MemoryOptions {
    * (LoCoMo development split). @default { k1: 1.2, b: 0.3 }
    */
   bm25?: Partial<Bm25Options>;
+  /**
+   * Each ranked piece earns this share of the best scores of the messages right before and after it
+   * (answers sit next to the turns that name their topic). Chosen on the LoCoMo development split. @default 0.5
+   */
+  neighbourShare?: number;
 }
 
 /**
@@ -86,11 +91,12 @@ export async function createMemory(options: MemoryOptions = {}): Promise<Memory>
       prepare: { counter, chunkTokens, limits: { ...defaultMessageLimits, ...options.limits } },
       embedding: embedder && model ? { embedder, model } : undefined,
       search: {
-        fusion: { lexicalWeight: 1, vectorWeight: 0.6, k: 20, ...options.fusion },
+        fusion: { lexicalWeight: 1, vectorWeight: 0.6, k: 5, ...options.fusion },
         candidateFactor: 5,
         exactBelow: options.exactVectorSearchBelow ?? 20_000,
         stopWords: searchConfig === "simple" ? englishStopWords : [],
         bm25: { k1: 1.2, b: 0.3, ...options.bm25 },
+        neighbourShare: options.neighbourShare ?? 0.5,
       },
     });
   } catch (error) {

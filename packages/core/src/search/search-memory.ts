@@ -6,6 +6,7 @@ import type { PostgresStore } from "../store/postgres-store.js";
 import { type FusedHit, type FusionOptions, fuseRankings } from "./fuse-rankings.js";
 import type { Bm25Options, VectorModel } from "./search-messages.js";
 import type { SearchOptions, SearchResult } from "./search-options.js";
+import { smoothNeighbours } from "./smooth-neighbours.js";
 
 /** Tuning shared by every search of a memory. */
 export interface SearchTuning {
@@ -16,6 +17,8 @@ export interface SearchTuning {
   exactBelow: number;
   stopWords: readonly string[];
   bm25: Bm25Options;
+  /** Share of adjacent messages' scores a piece earns (see {@link smoothNeighbours}). @default 0.5 */
+  neighbourShare: number;
 }
 
 const id = z.string().min(1, "must not be empty").max(256, "must be at most 256 characters");
@@ -33,6 +36,7 @@ const searchSchema = z.object({
   includeArchived: z.boolean().optional(),
   boostConversationId: id.optional(),
   conversationBoost: z.number().min(0).max(100).default(0.25),
+  neighbourShare: z.number().min(0).max(10).optional(),
 });
 
 /**
@@ -68,14 +72,16 @@ export async function searchMemory(
           .embedQuery(request.query)
           .then((vector) => store.searchVector({ userId: request.userId, vector, limit: candidates, filters, exactBelow: tuning.exactBelow }, embedding.model)),
   ]);
-  let ranked: FusedHit[] =
+  let ranked: FusedHit[] = smoothNeighbours(
     mode === "hybrid"
       ? fuseRankings(lexical, vector, tuning.fusion)
       : (mode === "lexical" ? lexical : vector).map((hit, index) => ({
           ...hit,
           lexicalRank: mode === "lexical" ? index + 1 : undefined,
           vectorRank: mode === "vector" ? index + 1 : undefined,
-        }));
+        })),
+    request.neighbourShare ?? tuning.neighbourShare,
+  );
   if (request.boostConversationId) {
     const boost = 1 + request.conversationBoost;
     ranked = ranked

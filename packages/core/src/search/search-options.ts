@@ -17,6 +17,8 @@ export interface SearchOptions extends SearchFilters {
   boostConversationId?: string | undefined;
   /** @default 0.25 */
   conversationBoost?: number | undefined;
+  /** Share of the adjacent messages' scores each piece earns; 0 turns it off. @default the memory's `neighbourShare` */
+  neighbourShare?: number | undefined;
 }
 
 /** One search result: a stored piece of a message, with its scores. */

@@ -49,7 +49,7 @@ describe.each(testEngines())("search on $name", (engine) => {
 
   describe.skipIf(!engine.available)(engine.reason ?? "available", () => {
     it("scores exactly as Okapi BM25 over the user's pieces", async () => {
-      const results = await lexical.search({ userId: "ada", query: "Memmo hotel" });
+      const results = await lexical.search({ userId: "ada", query: "Memmo hotel", neighbourShare: 0 });
       // Reference: the defaults k1 = 1.2, b = 0.3; N and average length over ada's pieces, length in tokens.
       const words = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
       const lengths = turns.map(([, , content]) => lexical.tokenizer.count(content));
@@ -115,6 +115,13 @@ describe.each(testEngines())("search on $name", (engine) => {
       expect(filtered.map((result) => result.role)).toEqual(["assistant", "assistant"]);
     });
 
+    it("lifts the neighbours of strong matches by default, and not with neighbourShare 0", async () => {
+      const smoothed = await lexical.search({ userId: "ada", query: "Memmo" });
+      const plain = await lexical.search({ userId: "ada", query: "Memmo", neighbourShare: 0 });
+      expect(plain.map((result) => result.seq).sort()).toEqual([2, 3]);
+      expect(smoothed[0]?.score).toBeGreaterThan(plain[0]?.score as number);
+    });
+
     it("boosts the current conversation when asked", async () => {
       const plain = await lexical.search({ userId: "ada", query: "hotel in Lisbon" });
       const boosted = await lexical.search({ userId: "ada", query: "hotel in Lisbon", boostConversationId: "db", conversationBoost: 10 });
@@ -159,7 +166,7 @@ describe.each(testEngines())("search on $name", (engine) => {
         { done: 6, total: 7 },
         { done: 7, total: 7 },
       ]);
-      expect((await memory.search({ userId: "ada", query: "Miso the cat", mode: "vector", limit: 1 }))[0]?.content).toContain("Miso");
+      expect((await memory.search({ userId: "ada", query: "Miso the cat", mode: "vector", limit: 1, neighbourShare: 0 }))[0]?.content).toContain("Miso");
       expect((await memory.reindex()).embedded).toBe(0);
       await memory.close();
     });

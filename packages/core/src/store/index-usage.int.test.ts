@@ -66,7 +66,14 @@ describe.skipIf(!server?.available)("every read path is an index scan at 200k ro
     memory = new Memory({
       store: new PostgresStore(explaining(driver, plans), { schema }),
       prepare: { counter: createTiktokenCounter("o200k_base"), chunkTokens: 512, limits: defaultMessageLimits },
-      search: { fusion: { lexicalWeight: 1, vectorWeight: 1, k: 60 }, candidateFactor: 5, exactBelow: 20_000, stopWords: [], bm25: { k1: 1.2, b: 0.75 } },
+      search: {
+        fusion: { lexicalWeight: 1, vectorWeight: 1, k: 60 },
+        candidateFactor: 5,
+        exactBelow: 20_000,
+        stopWords: [],
+        bm25: { k1: 1.2, b: 0.75 },
+        neighbourShare: 0.5,
+      },
     });
   });
   afterAll(async () => {
