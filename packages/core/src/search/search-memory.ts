@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Embedder } from "../embeddings/embedder.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { messageRoles } from "../ingest/message-input.js";
-import type { PostgresStore } from "../store/postgres-store.js";
+import type { PieceRow, PostgresStore } from "../store/postgres-store.js";
 import { type FusedHit, type FusionOptions, fuseRankings } from "./fuse-rankings.js";
 import type { Bm25Options, VectorModel } from "./search-messages.js";
 import type { SearchOptions, SearchResult } from "./search-options.js";
@@ -37,6 +37,14 @@ const searchSchema = z.object({
   boostConversationId: id.optional(),
   conversationBoost: z.number().min(0).max(100).default(0.25),
   neighbourShare: z.number().min(0).max(10).optional(),
+  recency: z
+    .object({
+      halfLifeDays: z.number().positive().max(36_500),
+      weight: z.number().min(0).max(1).default(0.5),
+      now: z.coerce.date().optional(),
+    })
+    .optional(),
+  withNeighbours: z.number().int().min(0).max(10).default(0),
 });
 
 /**
@@ -88,30 +96,53 @@ export async function searchMemory(
       .map((hit) => (hit.conversationId === request.boostConversationId ? { ...hit, score: hit.score * boost } : hit))
       .sort((a, b) => b.score - a.score);
   }
-  const top = ranked.slice(0, request.limit);
-  const pieces = await store.pieces(request.userId, top);
-  return top.flatMap((hit) => {
-    const row = pieces.get([hit.conversationId, hit.seq, hit.chunkIndex].join("\u0000"));
-    if (!row) return []; // deleted between ranking and reading
-    return [
-      {
-        conversationId: row.conversation_id,
-        messageId: row.response_id,
-        seq: Number(row.seq),
-        chunkIndex: row.chunk_index,
-        pieceCount: row.chunk_count,
-        kind: row.kind,
-        role: row.role,
-        name: row.name ?? undefined,
-        content: row.content,
-        tokenCount: row.token_count,
-        metadata: row.metadata,
-        createdAt: row.created_at,
-        archived: row.archived,
-        score: hit.score,
-        lexicalRank: hit.lexicalRank,
-        vectorRank: hit.vectorRank,
-      },
-    ];
+  // Recency needs every candidate's time, so it reads them all; otherwise only the top ones.
+  const pieces = await store.pieces(request.userId, request.recency ? ranked : ranked.slice(0, request.limit));
+  const pieceOf = (hit: FusedHit) => pieces.get([hit.conversationId, hit.seq, hit.chunkIndex].join("\u0000"));
+  if (request.recency) {
+    const { halfLifeDays, weight } = request.recency;
+    const now = (request.recency.now ?? new Date()).getTime();
+    ranked = ranked
+      .map((hit) => {
+        const ageDays = Math.max(0, now - (pieceOf(hit)?.created_at.getTime() ?? now)) / 86_400_000;
+        return { ...hit, score: hit.score * (1 - weight + weight * 0.5 ** (ageDays / halfLifeDays)) };
+      })
+      .sort((a, b) => b.score - a.score);
+  }
+  const results = ranked.slice(0, request.limit).flatMap((hit) => {
+    const row = pieceOf(hit);
+    return row ? [toResult(hit, row)] : []; // deleted between ranking and reading
   });
+  if (request.withNeighbours > 0) await attachNeighbours(store, request.userId, results, request.withNeighbours);
+  return results;
+}
+
+function toResult(hit: FusedHit, row: PieceRow): SearchResult {
+  return {
+    conversationId: row.conversation_id,
+    messageId: row.response_id,
+    seq: Number(row.seq),
+    chunkIndex: row.chunk_index,
+    pieceCount: row.chunk_count,
+    kind: row.kind,
+    role: row.role,
+    name: row.name ?? undefined,
+    content: row.content,
+    tokenCount: row.token_count,
+    metadata: row.metadata,
+    createdAt: row.created_at,
+    archived: row.archived,
+    score: hit.score,
+    lexicalRank: hit.lexicalRank,
+    vectorRank: hit.vectorRank,
+  };
+}
+
+/** Adds the `count` messages before and after each result's message, as `context`. */
+async function attachNeighbours(store: PostgresStore, userId: string, results: SearchResult[], count: number): Promise<void> {
+  const around = await store.messagesAround(userId, results, count);
+  for (const result of results) {
+    const nearby = around.filter((message) => message.conversationId === result.conversationId && Math.abs(message.seq - result.seq) <= count);
+    result.context = { before: nearby.filter((message) => message.seq < result.seq), after: nearby.filter((message) => message.seq > result.seq) };
+  }
 }

@@ -1,4 +1,5 @@
 import type { MessageRole } from "../ingest/message-input.js";
+import type { StoredMessage } from "../store/stored-message.js";
 import type { SearchFilters } from "./search-filters.js";
 
 /** How {@link Memory.search} ranks. */
@@ -19,6 +20,13 @@ export interface SearchOptions extends SearchFilters {
   conversationBoost?: number | undefined;
   /** Share of the adjacent messages' scores each piece earns; 0 turns it off. @default the memory's `neighbourShare` */
   neighbourShare?: number | undefined;
+  /**
+   * Favour recent pieces: the score is multiplied by `(1 − weight) + weight × 0.5^(age / halfLifeDays)`,
+   * age measured from `now` (@default the current time). `weight` @default 0.5.
+   */
+  recency?: { halfLifeDays: number; weight?: number | undefined; now?: Date | string | undefined } | undefined;
+  /** Attach the N messages before and after each result's message as `context`. @default 0 */
+  withNeighbours?: number | undefined;
 }
 
 /** One search result: a stored piece of a message, with its scores. */
@@ -45,4 +53,6 @@ export interface SearchResult {
   lexicalRank: number | undefined;
   /** 1-based rank in the vector leg, if it found this piece. */
   vectorRank: number | undefined;
+  /** With `withNeighbours`: the surrounding messages of the same conversation, oldest first. */
+  context?: { before: StoredMessage[]; after: StoredMessage[] } | undefined;
 }

@@ -122,6 +122,23 @@ describe.each(testEngines())("search on $name", (engine) => {
       expect(smoothed[0]?.score).toBeGreaterThan(plain[0]?.score as number);
     });
 
+    it("weights recent pieces with recency, and attaches neighbouring messages on request", async () => {
+      // Turns are one day apart from 2025-01-01: trip#1..3 on days 1–3, db#3 on day 6. Plain BM25 puts the
+      // "Memmo" turns first; with a half-life of half a day, the day-6 turn wins.
+      const query = "Memmo hotel";
+      const plain = await lexical.search({ userId: "ada", query, neighbourShare: 0 });
+      const recency = { halfLifeDays: 0.5, weight: 1, now: "2025-01-07T00:00:00Z" };
+      const recent = await lexical.search({ userId: "ada", query, neighbourShare: 0, recency });
+      expect(plain[0]?.content).toContain("Memmo");
+      expect(recent[0]).toMatchObject({ conversationId: "db", seq: 3 });
+      const [withContext] = await lexical.search({ userId: "ada", query: "backfill replica", limit: 1, withNeighbours: 1, neighbourShare: 0 });
+      expect(withContext?.seq).toBe(1);
+      expect(withContext?.context?.before).toEqual([]);
+      expect(withContext?.context?.after.map((message) => message.seq)).toEqual([2]);
+      expect(withContext?.context?.after[0]?.content).toContain("Throttle the backfill");
+      await expect(lexical.search({ userId: "ada", query: "x", recency: { halfLifeDays: 0 } })).rejects.toSatisfy(InvalidInputError.isInstance);
+    });
+
     it("boosts the current conversation when asked", async () => {
       const plain = await lexical.search({ userId: "ada", query: "hotel in Lisbon" });
       const boosted = await lexical.search({ userId: "ada", query: "hotel in Lisbon", boostConversationId: "db", conversationBoost: 10 });

@@ -149,6 +149,19 @@ export class PostgresStore {
     return vectorSearch(this.driver, this.s, { ...request, exact }, model);
   }
 
+  /** Messages (not summaries) within `count` positions of each of `anchors`, rebuilt from their pieces. */
+  async messagesAround(userId: string, anchors: readonly { conversationId: string; seq: number }[], count: number): Promise<StoredMessage[]> {
+    if (anchors.length === 0) return [];
+    const { rows } = await this.driver.query<MessageRow>(
+      `SELECT ${messageColumns} FROM ${this.s}.conversation_log
+       WHERE user_id = $1 AND kind = 'message' AND (conversation_id, seq) IN (
+         SELECT k.c, around FROM unnest($2::text[], $3::int8[]) AS k(c, q), generate_series(k.q - $4, k.q + $4) AS around)
+       ORDER BY conversation_id, seq, chunk_index`,
+      [userId, anchors.map((anchor) => anchor.conversationId), anchors.map((anchor) => anchor.seq), count],
+    );
+    return rowsToMessages(rows);
+  }
+
   /** The stored pieces behind search hits, keyed `conversation\u0000seq\u0000chunk`. */
   async pieces(userId: string, hits: readonly PieceHit[]) {
     const { rows } = await this.driver.query<PieceRow>(
