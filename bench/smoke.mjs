@@ -9,6 +9,7 @@ run(["--test", "locomo/"]);
 run(["locomo/run.mjs", "--small", "--engine", "pglite"]);
 if (process.env.DATABASE_URL) {
   run(["history-and-ingest.mjs", "--small"]);
+  run(["search-speed.mjs", "--small"]);
 } else if (process.env.CI) {
   throw new Error("CI is set but DATABASE_URL is not: the server benchmarks' smoke runs must run in CI.");
 } else {

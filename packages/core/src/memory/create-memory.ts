@@ -44,8 +44,11 @@ export interface MemoryOptions {
    * @default { lexicalWeight: 1, vectorWeight: 0.6, k: 5 }
    */
   fusion?: Partial<FusionOptions>;
-  /** Users with at most this many pieces get exact vector scans instead of the HNSW index. @default 20000 */
-  exactVectorSearchBelow?: number;
+  /**
+   * Users with at most this many pieces are searched by reading their own rows (exact vector scan, BM25
+   * over their rows); larger users through the HNSW and GIN indexes. @default 20000
+   */
+  scanOwnRowsBelow?: number;
   /**
    * BM25 term-frequency saturation (`k1`) and length normalisation (`b`). Conversation turns are
    * short and alike in length, so less length normalisation than Okapi's 0.75 ranks better
@@ -93,7 +96,7 @@ export async function createMemory(options: MemoryOptions = {}): Promise<Memory>
       search: {
         fusion: { lexicalWeight: 1, vectorWeight: 0.6, k: 5, ...options.fusion },
         candidateFactor: 5,
-        exactBelow: options.exactVectorSearchBelow ?? 20_000,
+        exactBelow: options.scanOwnRowsBelow ?? 20_000,
         stopWords: searchConfig === "simple" ? englishStopWords : [],
         bm25: { k1: 1.2, b: 0.3, ...options.bm25 },
         neighbourShare: options.neighbourShare ?? 0.5,

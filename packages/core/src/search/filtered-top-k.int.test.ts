@@ -40,7 +40,7 @@ describe.skipIf(!server?.available)("filtered top-k at 200,000 vectors for a use
       ANALYZE ${s}.log_embeddings; ANALYZE ${s}.conversation_log; ANALYZE ${s}.conversations;`);
     await driver.close();
     // The HNSW index is built here, when the model is registered.
-    viaIndex = await createMemory({ database: opened.database, schema, embedder, exactVectorSearchBelow: 0 });
+    viaIndex = await createMemory({ database: opened.database, schema, embedder, scanOwnRowsBelow: 0 });
     exact = await createMemory({ database: opened.database, schema, embedder });
   }, 300_000);
   afterAll(async () => {

@@ -13,7 +13,7 @@ export interface SearchTuning {
   fusion: FusionOptions;
   /** Candidates taken from each leg before fusion, as a multiple of `limit` (at least 50). @default 5 */
   candidateFactor: number;
-  /** Users with at most this many pieces get an exact vector scan instead of the HNSW index. @default 20000 */
+  /** Users with at most this many pieces are searched by reading their own rows (exact) instead of the HNSW and GIN indexes. @default 20000 */
   exactBelow: number;
   stopWords: readonly string[];
   bm25: Bm25Options;
@@ -70,15 +70,22 @@ export async function searchMemory(
   if (request.query.trim() === "") return [];
   const candidates = Math.max(50, request.limit * tuning.candidateFactor);
   const filters = request;
+  // Small users are answered from their own rows (exact, predictable); large ones through the indexes.
+  const ownRows = store.pieceCount(request.userId).then((pieces) => pieces <= tuning.exactBelow);
   const [lexical, vector] = await Promise.all([
     mode === "vector"
       ? []
-      : store.searchLexical({ userId: request.userId, query: request.query, limit: candidates, stopWords: tuning.stopWords, filters }, tuning.bm25),
+      : ownRows.then((scanOwnRows) =>
+          store.searchLexical(
+            { userId: request.userId, query: request.query, limit: candidates, stopWords: tuning.stopWords, filters, scanOwnRows },
+            tuning.bm25,
+          ),
+        ),
     mode === "lexical" || !embedding
       ? []
-      : embedding.embedder
-          .embedQuery(request.query)
-          .then((vector) => store.searchVector({ userId: request.userId, vector, limit: candidates, filters, exactBelow: tuning.exactBelow }, embedding.model)),
+      : Promise.all([embedding.embedder.embedQuery(request.query), ownRows]).then(([vector, exact]) =>
+          store.searchVector({ userId: request.userId, vector, limit: candidates, filters, exact }, embedding.model),
+        ),
   ]);
   let ranked: FusedHit[] = smoothNeighbours(
     mode === "hybrid"

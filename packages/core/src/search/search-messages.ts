@@ -25,7 +25,16 @@ export interface Bm25Options {
 export async function lexicalSearch(
   db: Queryable,
   s: string,
-  request: { userId: string; query: string; limit: number; searchConfig: string; stopWords: readonly string[]; filters: SearchFilters },
+  request: {
+    userId: string;
+    query: string;
+    limit: number;
+    searchConfig: string;
+    stopWords: readonly string[];
+    filters: SearchFilters;
+    /** Read the user's own rows first (small users), rather than intersecting with the GIN index. */
+    scanOwnRows: boolean;
+  },
   bm25: Bm25Options = { k1: 1.2, b: 0.75 },
 ): Promise<PieceHit[]> {
   const params: unknown[] = [request.userId, request.query, request.searchConfig, request.stopWords, request.limit, bm25.k1, bm25.b];
@@ -42,10 +51,20 @@ export async function lexicalSearch(
        SELECT greatest(sum(piece_count), 1)::float8 AS n,
               greatest(sum(piece_tokens)::float8 / greatest(sum(piece_count), 1), 1) AS avgdl
        FROM ${s}.conversations WHERE user_id = $1),
-     candidates AS (
-       SELECT l.conversation_id, l.seq, l.chunk_index, l.token_count, l.search_vector, (true ${filters}) AS wanted
-       FROM ${s}.conversation_log l
-       WHERE l.user_id = $1 AND l.search_vector @@ (SELECT q FROM query)),
+     ${
+       // The query terms are computed in this statement, so the planner cannot estimate how many
+       // pieces they match; for a small user, reading their own rows first is fast and predictable,
+       // where a bitmap AND with the global GIN index can visit hundreds of thousands of entries.
+       request.scanOwnRows
+         ? `own AS MATERIALIZED (
+              SELECT l.conversation_id, l.seq, l.chunk_index, l.token_count, l.search_vector, (true ${filters}) AS wanted
+              FROM ${s}.conversation_log l WHERE l.user_id = $1),
+            candidates AS (SELECT * FROM own WHERE search_vector @@ (SELECT q FROM query)),`
+         : `candidates AS (
+              SELECT l.conversation_id, l.seq, l.chunk_index, l.token_count, l.search_vector, (true ${filters}) AS wanted
+              FROM ${s}.conversation_log l
+              WHERE l.user_id = $1 AND l.search_vector @@ (SELECT q FROM query)),`
+     }
      matches AS (
        SELECT c.conversation_id, c.seq, c.chunk_index, c.token_count, c.wanted, t.lexeme,
               coalesce(array_length(t.positions, 1), 1) AS tf

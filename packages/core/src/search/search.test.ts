@@ -20,6 +20,7 @@ const turns: [string, MessageInput["role"], string, Record<string, unknown>][] =
 describe.each(testEngines())("search on $name", (engine) => {
   let opened: OpenTestEngine;
   let lexical: Memory;
+  let lexicalViaIndexes: Memory;
   let hybrid: Memory;
   const open = (options: MemoryOptions = {}) => createMemory({ database: opened.database, schema: opened.newSchema(), ...options });
   const load = (memory: Memory, userId = "ada") =>
@@ -37,7 +38,10 @@ describe.each(testEngines())("search on $name", (engine) => {
   beforeAll(async () => {
     if (!engine.available) return;
     opened = await engine.open();
-    lexical = await open();
+    const lexicalSchema = opened.newSchema();
+    lexical = await createMemory({ database: opened.database, schema: lexicalSchema });
+    // The same store searched through the GIN index instead of the user's own rows.
+    lexicalViaIndexes = await createMemory({ database: opened.database, schema: lexicalSchema, scanOwnRowsBelow: 0 });
     hybrid = await open({ embedder: createHashingEmbedder() });
     await load(lexical);
     await load(hybrid);
@@ -71,6 +75,9 @@ describe.each(testEngines())("search on $name", (engine) => {
       for (const [index, result] of results.entries()) expect(result.score).toBeCloseTo(expected[index]?.score as number, 9);
       expect(results.slice(0, 2).every((result) => result.content.includes("Memmo"))).toBe(true);
       expect(results[0]).toMatchObject({ lexicalRank: 1, vectorRank: undefined, chunkIndex: 0, pieceCount: 1 });
+      expect(await lexicalViaIndexes.search({ userId: "ada", query: "Memmo hotel", neighbourShare: 0 })).toEqual(results);
+      const filtered = { query: "hotel backfill", roles: ["user" as const], limit: 20 };
+      expect(await lexicalViaIndexes.search({ userId: "ada", ...filtered })).toEqual(await lexical.search({ userId: "ada", ...filtered }));
     });
 
     it("never returns another user's pieces", async () => {

@@ -134,19 +134,26 @@ export class PostgresStore {
     return storeVectors(this.driver, this.s, modelId, pieces, vectors);
   }
 
+  /** How many pieces a user has stored (from the per-conversation totals). */
+  async pieceCount(userId: string): Promise<number> {
+    const { rows } = await this.driver.query<{ pieces: number }>(
+      `SELECT coalesce(sum(piece_count), 0)::int8 AS pieces FROM ${this.s}.conversations WHERE user_id = $1`,
+      [userId],
+    );
+    return Number(rows[0]?.pieces ?? 0);
+  }
+
   /** BM25 over a user's pieces. */
-  searchLexical(request: { userId: string; query: string; limit: number; stopWords: readonly string[]; filters: SearchFilters }, bm25?: Bm25Options) {
+  searchLexical(
+    request: { userId: string; query: string; limit: number; stopWords: readonly string[]; filters: SearchFilters; scanOwnRows: boolean },
+    bm25?: Bm25Options,
+  ) {
     return lexicalSearch(this.driver, this.s, { ...request, searchConfig: this.searchConfig }, bm25);
   }
 
-  /** Cosine similarity over a user's pieces for one model; exact for users with few pieces. */
-  async searchVector(request: { userId: string; vector: readonly number[]; limit: number; filters: SearchFilters; exactBelow: number }, model: VectorModel) {
-    const { rows } = await this.driver.query<{ pieces: number }>(
-      `SELECT coalesce(sum(piece_count), 0)::int8 AS pieces FROM ${this.s}.conversations WHERE user_id = $1`,
-      [request.userId],
-    );
-    const exact = Number(rows[0]?.pieces ?? 0) <= request.exactBelow;
-    return vectorSearch(this.driver, this.s, { ...request, exact }, model);
+  /** Cosine similarity over a user's pieces for one model; `exact` scans the user's own rows. */
+  searchVector(request: { userId: string; vector: readonly number[]; limit: number; filters: SearchFilters; exact: boolean }, model: VectorModel) {
+    return vectorSearch(this.driver, this.s, request, model);
   }
 
   /** Messages (not summaries) within `count` positions of each of `anchors`, rebuilt from their pieces. */
