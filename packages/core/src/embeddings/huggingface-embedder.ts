@@ -3,7 +3,8 @@ import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { MnemoError } from "../errors/mnemo-error.js";
 import { UnavailableError } from "../errors/unavailable-error.js";
 import { importTransformers, type TransformersModule } from "../huggingface/import-transformers.js";
-import { checkEmbeddingInputs, checkEmbeddingQuery } from "./check-embedding-inputs.js";
+import { checkEmbeddingQuery } from "./check-embedding-inputs.js";
+import { embedInBatches } from "./embed-in-batches.js";
 import type { Embedder } from "./embedder.js";
 import { type LocatedModel, locateHuggingFaceModel } from "./locate-huggingface-model.js";
 import { parseEmbedderOptions } from "./parse-embedder-options.js";
@@ -106,14 +107,7 @@ export async function createHuggingFaceEmbedder(options: HuggingFaceEmbedderOpti
   const [probe] = await embedBatch([probeText], undefined);
   const dimensions = probe?.length ?? 0;
 
-  async function embedDocuments(texts: readonly string[]): Promise<number[][]> {
-    checkEmbeddingInputs(texts);
-    const vectors: number[][] = [];
-    for (let start = 0; start < texts.length; start += settings.batchSize) {
-      vectors.push(...(await embedBatch(texts.slice(start, start + settings.batchSize), dimensions)));
-    }
-    return vectors;
-  }
+  const embedDocuments = (texts: readonly string[]) => embedInBatches(texts, settings.batchSize, (batch) => embedBatch(batch, dimensions));
 
   return {
     id,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MnemoError } from "../errors/mnemo-error.js";
-import { checkEmbeddingInputs, checkEmbeddingQuery } from "./check-embedding-inputs.js";
+import { checkEmbeddingQuery } from "./check-embedding-inputs.js";
+import { embedInBatches } from "./embed-in-batches.js";
 import type { Embedder } from "./embedder.js";
 import { parseEmbedderOptions } from "./parse-embedder-options.js";
 import { type JsonPost, postJsonWithRetries, type RetryPolicy } from "./post-json-with-retries.js";
@@ -103,14 +104,7 @@ export async function createOpenAICompatibleEmbedder(options: OpenAICompatibleEm
   const requestVectors = vectorRequester(settings);
   const dimensions = settings.dimensions ?? (await requestVectors([probeText], undefined))[0]?.length ?? 0;
 
-  async function embedDocuments(texts: readonly string[]): Promise<number[][]> {
-    checkEmbeddingInputs(texts);
-    const vectors: number[][] = [];
-    for (let start = 0; start < texts.length; start += settings.batchSize) {
-      vectors.push(...(await requestVectors(texts.slice(start, start + settings.batchSize), dimensions)));
-    }
-    return vectors;
-  }
+  const embedDocuments = (texts: readonly string[]) => embedInBatches(texts, settings.batchSize, (batch) => requestVectors(batch, dimensions));
 
   return {
     id: `openai:${settings.model}${settings.dimensions === undefined ? "" : `:${settings.dimensions}`}`,
