@@ -1,4 +1,4 @@
-import type { Queryable } from "../driver/driver.js";
+import type { Driver, Queryable } from "../driver/driver.js";
 import { filterSql, type SearchFilters } from "./search-filters.js";
 
 /** A ranked piece: its key and the leg's score (BM25, or cosine similarity). */
@@ -102,12 +102,12 @@ export function vectorType(dimensions: number): string {
  * index still comes back short, the exact scan answers.
  */
 export async function vectorSearch(
-  db: Queryable & { transaction?: <T>(work: (transaction: Queryable) => Promise<T>) => Promise<T> },
+  db: Driver,
   s: string,
   request: { userId: string; vector: readonly number[]; limit: number; filters: SearchFilters; exact: boolean },
   model: VectorModel,
 ): Promise<PieceHit[]> {
-  if (request.exact || !db.transaction) return exactVectorSearch(db, s, request, model);
+  if (request.exact) return exactVectorSearch(db, s, request, model);
   const params: unknown[] = [request.userId, JSON.stringify(request.vector), request.limit];
   const filters = filterSql(request.filters, params);
   const type = vectorType(model.dimensions);

@@ -101,20 +101,46 @@ export async function findExisting(transaction: Queryable, s: string, messages: 
 
 type Outcome = { kind: "fresh"; message: PreparedMessage; seq: number } | { kind: "repeat"; userId: string; conversationId: string; seq: number };
 
-/** Decides, in input order, which messages are new (and their seq) and which repeat a stored or earlier one. */
-function planWrites(messages: readonly PreparedMessage[], existing: readonly Existing[], lastSeq: Map<string, number>) {
-  const seen = new Map<string, { seq: number; sha256: string; role: string; fresh?: PreparedMessage }>();
+/** A stored (or, while planning, just planned) message that a prepared message may repeat. */
+interface SeenEntry {
+  seq: number;
+  sha256: string;
+  role: string;
+  fresh?: PreparedMessage;
+}
+
+function matchKeys(message: PreparedMessage): { idKey: string; dedupeKey: string | undefined } {
+  return {
+    idKey: key("id", message.userId, message.conversationId, message.responseId),
+    dedupeKey: message.dedupeKey && key("dedupe", message.userId, message.conversationId, message.dedupeKey),
+  };
+}
+
+/** Stored messages by id and by dedupe key, for {@link findMatch}. */
+export function indexExisting(existing: readonly Existing[]): Map<string, SeenEntry> {
+  const seen = new Map<string, SeenEntry>();
   for (const row of existing) {
     const entry = { seq: Number(row.seq), sha256: row.sha256, role: row.role };
     seen.set(key("id", row.user_id, row.conversation_id, row.response_id), entry);
     if (row.dedupe_key) seen.set(key("dedupe", row.user_id, row.conversation_id, row.dedupe_key), entry);
   }
+  return seen;
+}
+
+/** The stored message `message` repeats: the same id, else the same dedupe key. */
+export function findMatch(seen: ReadonlyMap<string, SeenEntry>, message: PreparedMessage): SeenEntry | undefined {
+  const { idKey, dedupeKey } = matchKeys(message);
+  return seen.get(idKey) ?? (dedupeKey ? seen.get(dedupeKey) : undefined);
+}
+
+/** Decides, in input order, which messages are new (and their seq) and which repeat a stored or earlier one. */
+function planWrites(messages: readonly PreparedMessage[], existing: readonly Existing[], lastSeq: Map<string, number>) {
+  const seen = indexExisting(existing);
   const fresh: { message: PreparedMessage; seq: number }[] = [];
   const repeats: { userId: string; conversationId: string; seq: number }[] = [];
   const outcome: Outcome[] = messages.map((message, index) => {
-    const idKey = key("id", message.userId, message.conversationId, message.responseId);
-    const dedupeKey = message.dedupeKey && key("dedupe", message.userId, message.conversationId, message.dedupeKey);
-    const match = seen.get(idKey) ?? (dedupeKey ? seen.get(dedupeKey) : undefined);
+    const { idKey, dedupeKey } = matchKeys(message);
+    const match = findMatch(seen, message);
     if (match) {
       if (seen.get(idKey) === match && (match.sha256 !== message.contentSha256 || match.role !== message.role)) {
         throw new ConflictError(`Message ${index}: its id is already stored in this conversation with different content or role; use a new id.`);

@@ -3,7 +3,7 @@ import { ConflictError } from "../errors/conflict-error.js";
 import type { PreparedMessage } from "../ingest/prepare-messages.js";
 import type { SearchFilters } from "../search/search-filters.js";
 import { type Bm25Options, lexicalSearch, type PieceHit, type VectorModel, vectorSearch, vectorType } from "../search/search-messages.js";
-import { appendMessages, findExisting } from "./append-messages.js";
+import { appendMessages, findExisting, findMatch, indexExisting } from "./append-messages.js";
 import { type MigrateResult, migrate, quoteIdentifier } from "./migrate.js";
 import { countUnembedded, fillSearchVectors, nextUnembedded, storeVectors, type UnembeddedPiece } from "./reindex-pieces.js";
 import { type AppendResult, type MessageRow, messageColumns, rowsToMessages, type StoredMessage } from "./stored-message.js";
@@ -74,14 +74,10 @@ export class PostgresStore {
 
   /** Indexes (in `messages`) of the messages that are already stored: they need no embedding. */
   async storedIndexes(messages: readonly PreparedMessage[]): Promise<Set<number>> {
-    const existing = await findExisting(this.driver, this.s, messages);
-    const ids = new Set(existing.map((row) => [row.user_id, row.conversation_id, row.response_id].join("\u0000")));
-    const keys = new Set(existing.flatMap((row) => (row.dedupe_key ? [[row.user_id, row.conversation_id, row.dedupe_key].join("\u0000")] : [])));
+    const seen = indexExisting(await findExisting(this.driver, this.s, messages));
     const stored = new Set<number>();
     messages.forEach((message, index) => {
-      const id = [message.userId, message.conversationId, message.responseId].join("\u0000");
-      const key = message.dedupeKey && [message.userId, message.conversationId, message.dedupeKey].join("\u0000");
-      if (ids.has(id) || (key && keys.has(key))) stored.add(index);
+      if (findMatch(seen, message)) stored.add(index);
     });
     return stored;
   }
