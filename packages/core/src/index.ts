@@ -26,7 +26,8 @@ export { type HistoryOptions, Memory, type MemoryParts, type ReindexOptions, sea
 export { type FusedHit, type FusionOptions, fuseRankings } from "./search/fuse-rankings.js";
 export type { SearchFilters } from "./search/search-filters.js";
 export type { SearchTuning } from "./search/search-memory.js";
-export type { Bm25Options, PieceHit, VectorModel } from "./search/search-messages.js";
+export type { Bm25Options } from "./search/bm25-sql.js";
+export type { PieceHit, VectorModel } from "./search/search-messages.js";
 export type { SearchMode, SearchOptions, SearchResult } from "./search/search-options.js";
 export { smoothNeighbours } from "./search/smooth-neighbours.js";
 export { englishStopWords } from "./search/stop-words.js";

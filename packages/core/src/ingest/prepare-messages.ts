@@ -24,6 +24,10 @@ export interface PreparedMessage {
   pieces: { content: string; tokenCount: number }[];
   /** One embedding per piece, when an embedder is configured (set after preparation). */
   vectors?: number[][] | undefined;
+  /** Keywords chosen before writing (KeyBERT); without them, TF-IDF keywords are computed in the write. */
+  keywords?: { keyword: string; score: number }[] | undefined;
+  /** Set for a running summary: `kind` is `summary` and it covers these sequence numbers. */
+  covers?: { fromSeq: number; toSeq: number } | undefined;
 }
 
 /** Options for {@link prepareMessages}. */

@@ -2,8 +2,8 @@ import { type DatabaseOption, openDriver } from "../driver/open-driver.js";
 import type { Embedder } from "../embeddings/embedder.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { defaultMessageLimits, type MessageLimits } from "../ingest/message-input.js";
+import type { Bm25Options } from "../search/bm25-sql.js";
 import type { FusionOptions } from "../search/fuse-rankings.js";
-import type { Bm25Options } from "../search/search-messages.js";
 import { englishStopWords } from "../search/stop-words.js";
 import { PostgresStore } from "../store/postgres-store.js";
 import { resolveTokenCounter } from "../tokens/resolve-token-counter.js";
@@ -60,6 +60,11 @@ export interface MemoryOptions {
    * (answers sit next to the turns that name their topic). Chosen on the LoCoMo development split. @default 0.5
    */
   neighbourShare?: number;
+  /**
+   * Keywords stored per message, shown in search results and usable as a search filter. TF-IDF
+   * (per-user document frequencies, computed inside the write) by default. @default { top: 5 }
+   */
+  keywords?: { top?: number };
 }
 
 /**
@@ -79,12 +84,14 @@ export async function createMemory(options: MemoryOptions = {}): Promise<Memory>
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new InvalidInputError("schema: must be a lower-case SQL identifier (letters, digits, _; at most 63 characters).");
   }
+  const keywordsTop = options.keywords?.top ?? 5;
+  if (!Number.isInteger(keywordsTop) || keywordsTop < 0 || keywordsTop > 50) throw new InvalidInputError("keywords.top: must be an integer from 0 to 50.");
   const counter = await resolveTokenCounter(options.tokenizer);
   const driver = await openDriver(options.database, options.maxConnections);
   const searchConfig = options.searchLanguage ?? "simple";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(searchConfig))
     throw new InvalidInputError("searchLanguage: must be a text search configuration name such as simple or english.");
-  const store = new PostgresStore(driver, { schema, searchConfig });
+  const store = new PostgresStore(driver, { schema, searchConfig, keywords: { top: keywordsTop, stopWords: englishStopWords } });
   try {
     if (options.migrate !== false) await store.migrate();
     const embedder = options.embedder;

@@ -10,6 +10,7 @@ import type { ConversationSummary, HistoryQuery, MemoryStats, PostgresStore } fr
 import type { UnembeddedPiece } from "../store/reindex-pieces.js";
 import type { AppendResult, StoredMessage } from "../store/stored-message.js";
 import type { TokenCounter } from "../tokens/token-counter.js";
+import { countSchema, idSchema, parseInput } from "./parse-input.js";
 
 /** Options for {@link Memory.reindex}. */
 export interface ReindexOptions {
@@ -28,8 +29,8 @@ export type HistoryOptions = { userId: string; conversationId: string } & (
   | { after: Date | string; limit?: number }
 );
 
-const id = z.string().min(1, "must not be empty").max(256, "must be at most 256 characters");
-const count = (max: number) => z.number().int("must be an integer").min(0, "must not be negative").max(max, `must be at most ${max}`);
+const id = idSchema;
+const count = countSchema;
 const scopeSchema = z.object({ userId: id, conversationId: id.optional() });
 const historySchema = z.union([
   z.object({ userId: id, conversationId: id, last: count(10_000) }),
@@ -121,7 +122,7 @@ export class Memory {
    * await memory.reindex({ onProgress: ({ done, total }) => console.log(`${done}/${total}`) });
    */
   async reindex(options: ReindexOptions = {}): Promise<{ searchVectors: number; embedded: number }> {
-    const parsed = parse(reindexSchema, options);
+    const parsed = parseInput(reindexSchema, options);
     const searchVectors = await this.#store.fillSearchVectors(parsed.userId);
     if (!this.#embedding) return { searchVectors, embedded: 0 };
     const { embedder, model } = this.#embedding;
@@ -154,13 +155,13 @@ export class Memory {
 
   /** One message by id, rebuilt from its pieces; undefined when there is none. */
   async getMessage(options: { userId: string; conversationId: string; id: string }): Promise<StoredMessage | undefined> {
-    const parsed = parse(z.object({ userId: id, conversationId: id, id }), options);
+    const parsed = parseInput(z.object({ userId: id, conversationId: id, id }), options);
     return this.#store.getMessage(parsed.userId, parsed.conversationId, parsed.id);
   }
 
   /** Messages of a conversation, oldest first: the last N, or those after a sequence number or a time. */
   async history(options: HistoryOptions): Promise<StoredMessage[]> {
-    const parsed = parse(historySchema, options);
+    const parsed = parseInput(historySchema, options);
     const query: HistoryQuery =
       "last" in parsed
         ? { last: parsed.last }
@@ -172,25 +173,25 @@ export class Memory {
 
   /** A user's conversations, most recently active first, with message and token totals. */
   async conversations(options: { userId: string; limit?: number; offset?: number }): Promise<ConversationSummary[]> {
-    const parsed = parse(listSchema, options);
+    const parsed = parseInput(listSchema, options);
     return this.#store.conversations(parsed.userId, parsed.limit, parsed.offset);
   }
 
   /** Message and token statistics for a user, or for one conversation with `conversationId`. */
   async stats(options: { userId: string; conversationId?: string }): Promise<MemoryStats> {
-    const parsed = parse(scopeSchema, options);
+    const parsed = parseInput(scopeSchema, options);
     return this.#store.stats(parsed.userId, parsed.conversationId);
   }
 
   /** Deletes a conversation with everything derived from it. Resolves false when there was none. */
   async deleteConversation(options: { userId: string; conversationId: string }): Promise<boolean> {
-    const parsed = parse(z.object({ userId: id, conversationId: id }), options);
+    const parsed = parseInput(z.object({ userId: id, conversationId: id }), options);
     return this.#store.deleteConversation(parsed.userId, parsed.conversationId);
   }
 
   /** Deletes a user and all of their data in one transaction. Resolves false when there was none. */
   async deleteUser(options: { userId: string }): Promise<boolean> {
-    return this.#store.deleteUser(parse(z.object({ userId: id }), options).userId);
+    return this.#store.deleteUser(parseInput(z.object({ userId: id }), options).userId);
   }
 
   /** Closes what Mnemo opened. Idempotent; a pool or PGlite instance you passed in stays open. */
@@ -204,12 +205,4 @@ export class Memory {
 /** What is indexed and embedded for a piece: its speaker's name, when set, then its text. */
 export function searchableText(name: string | undefined, content: string): string {
   return name ? `${name}: ${content}` : content;
-}
-
-function parse<Schema extends z.ZodType>(schema: Schema, value: unknown): z.output<Schema> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
-  const first = issues[0];
-  throw new InvalidInputError(first ? `Invalid ${first.path || "argument"}: ${first.message}.` : "Invalid argument.", { issues });
 }

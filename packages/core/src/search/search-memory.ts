@@ -3,8 +3,9 @@ import type { Embedder } from "../embeddings/embedder.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { messageRoles } from "../ingest/message-input.js";
 import type { PieceRow, PostgresStore } from "../store/postgres-store.js";
+import type { Bm25Options } from "./bm25-sql.js";
 import { type FusedHit, type FusionOptions, fuseRankings } from "./fuse-rankings.js";
-import type { Bm25Options, VectorModel } from "./search-messages.js";
+import type { VectorModel } from "./search-messages.js";
 import type { SearchOptions, SearchResult } from "./search-options.js";
 import { smoothNeighbours } from "./smooth-neighbours.js";
 
@@ -34,6 +35,7 @@ const searchSchema = z.object({
   before: z.coerce.date().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   includeArchived: z.boolean().optional(),
+  keywords: z.array(z.string().min(1).max(200)).max(100).optional(),
   boostConversationId: id.optional(),
   conversationBoost: z.number().min(0).max(100).default(0.25),
   neighbourShare: z.number().min(0).max(10).optional(),
@@ -139,6 +141,7 @@ function toResult(hit: FusedHit, row: PieceRow): SearchResult {
     metadata: row.metadata,
     createdAt: row.created_at,
     archived: row.archived,
+    keywords: row.keywords ?? [],
     score: hit.score,
     lexicalRank: hit.lexicalRank,
     vectorRank: hit.vectorRank,

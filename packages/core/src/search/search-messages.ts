@@ -1,4 +1,5 @@
 import type { Driver, Queryable } from "../driver/driver.js";
+import { type Bm25Options, bm25Params, bm25Ranking, bm25Terms } from "./bm25-sql.js";
 import { filterSql, type SearchFilters } from "./search-filters.js";
 
 /** A ranked piece: its key and the leg's score (BM25, or cosine similarity). */
@@ -7,12 +8,6 @@ export interface PieceHit {
   seq: number;
   chunkIndex: number;
   score: number;
-}
-
-/** BM25 parameters (Okapi defaults). */
-export interface Bm25Options {
-  k1: number;
-  b: number;
 }
 
 /**
@@ -37,16 +32,10 @@ export async function lexicalSearch(
   },
   bm25: Bm25Options = { k1: 1.2, b: 0.75 },
 ): Promise<PieceHit[]> {
-  const params: unknown[] = [request.userId, request.query, request.searchConfig, request.stopWords, request.limit, bm25.k1, bm25.b];
-  const filters = filterSql(request.filters, params);
+  const params = bm25Params(request, bm25);
+  const filters = filterSql(request.filters, params, s);
   const { rows } = await db.query<{ conversation_id: string; seq: number; chunk_index: number; score: number }>(
-    `WITH terms AS (
-       SELECT array_agg(DISTINCT t.lexeme) AS list FROM unnest(to_tsvector($3::regconfig, $2)) AS t
-       WHERE NOT t.lexeme = ANY($4::text[])),
-     -- Quoted lexemes ('' for a quote, \\\\ for a backslash), so no term is read as tsquery syntax.
-     query AS (
-       SELECT string_agg('''' || replace(replace(x, '\\', '\\\\'), '''', '''''') || '''', ' | ')::tsquery AS q
-       FROM terms, unnest(terms.list) AS x),
+    `WITH ${bm25Terms},
      corpus AS (
        SELECT greatest(sum(piece_count), 1)::float8 AS n,
               greatest(sum(piece_tokens)::float8 / greatest(sum(piece_count), 1), 1) AS avgdl
@@ -65,20 +54,7 @@ export async function lexicalSearch(
               FROM ${s}.conversation_log l
               WHERE l.user_id = $1 AND l.search_vector @@ (SELECT q FROM query)),`
      }
-     matches AS (
-       SELECT c.conversation_id, c.seq, c.chunk_index, c.token_count, c.wanted, t.lexeme,
-              coalesce(array_length(t.positions, 1), 1) AS tf
-       FROM candidates c, unnest(c.search_vector) AS t, terms
-       WHERE t.lexeme = ANY(terms.list)),
-     df AS (SELECT lexeme, count(*)::float8 AS df FROM matches GROUP BY lexeme)
-     SELECT m.conversation_id, m.seq, m.chunk_index,
-            sum(ln(1 + (corpus.n - df.df + 0.5) / (df.df + 0.5))
-                * m.tf * ($6::float8 + 1) / (m.tf + $6::float8 * (1 - $7::float8 + $7::float8 * m.token_count / corpus.avgdl))) AS score
-     FROM matches m JOIN df USING (lexeme) CROSS JOIN corpus
-     WHERE m.wanted
-     GROUP BY m.conversation_id, m.seq, m.chunk_index
-     ORDER BY score DESC, m.conversation_id, m.seq, m.chunk_index
-     LIMIT $5`,
+     ${bm25Ranking(["conversation_id", "seq", "chunk_index"])}`,
     params,
   );
   return rows.map(toHit);
@@ -109,7 +85,7 @@ export async function vectorSearch(
 ): Promise<PieceHit[]> {
   if (request.exact) return exactVectorSearch(db, s, request, model);
   const params: unknown[] = [request.userId, JSON.stringify(request.vector), request.limit];
-  const filters = filterSql(request.filters, params);
+  const filters = filterSql(request.filters, params, s);
   const type = vectorType(model.dimensions);
   const hits = await db.transaction(async (transaction) => {
     await transaction.query("SELECT set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true)");
@@ -136,7 +112,7 @@ async function exactVectorSearch(
   model: VectorModel,
 ) {
   const params: unknown[] = [request.userId, JSON.stringify(request.vector), request.limit];
-  const filters = filterSql(request.filters, params);
+  const filters = filterSql(request.filters, params, s);
   const type = vectorType(model.dimensions);
   // MATERIALIZED keeps the planner from using the HNSW index: this is the exact answer.
   const { rows } = await db.query<{ conversation_id: string; seq: number; chunk_index: number; score: number }>(

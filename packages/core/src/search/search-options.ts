@@ -47,6 +47,8 @@ export interface SearchResult {
   metadata: Record<string, unknown>;
   createdAt: Date;
   archived: boolean;
+  /** The message's stored keywords, best first. */
+  keywords: string[];
   /** The final score (BM25, cosine similarity, or fused reciprocal-rank score by mode). */
   score: number;
   /** 1-based rank in the lexical leg, if it found this piece. */

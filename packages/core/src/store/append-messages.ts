@@ -25,6 +25,8 @@ export interface AppendOptions {
   searchConfig: string;
   /** The embedding model the prepared messages' `vectors` belong to. */
   modelId?: number | undefined;
+  /** Keywords kept per message (0 turns keywords off), and the words never chosen. */
+  keywords: { top: number; stopWords: readonly string[] };
 }
 
 export async function appendMessages(transaction: Queryable, s: string, messages: readonly PreparedMessage[], options: AppendOptions): Promise<AppendResult[]> {
@@ -49,6 +51,7 @@ export async function appendMessages(transaction: Queryable, s: string, messages
   const inserted = await insertPieces(transaction, s, plan.fresh, options.searchConfig);
   if (options.modelId !== undefined) await insertVectors(transaction, s, plan.fresh, options.modelId);
   await updateConversations(transaction, s, plan.fresh, lastSeq);
+  await writeKeywords(transaction, s, plan.fresh, options.keywords);
   const stored = await fetchMessages(transaction, s, plan.repeats);
   return plan.outcome.map((entry) =>
     entry.kind === "fresh"
@@ -190,19 +193,24 @@ async function insertPieces(
         first ? (message.dedupeKey ?? null) : null,
         JSON.stringify(message.metadata),
         message.createdAt ?? null,
+        message.covers ? "summary" : "message",
+        message.covers?.fromSeq ?? null,
+        message.covers?.toSeq ?? null,
       ];
     }),
   );
   // One array per column: the whole batch is a single INSERT … SELECT FROM unnest(…).
-  const columns = Array.from({ length: 16 }, (_, column) => pieceRows.map((row) => row[column]));
+  const columns = Array.from({ length: 19 }, (_, column) => pieceRows.map((row) => row[column]));
   const { rows } = await transaction.query<{ seq: number; user_id: string; conversation_id: string; created_at: Date }>(
     `INSERT INTO ${s}.conversation_log (user_id, conversation_id, seq, chunk_index, chunk_count, response_id, role, name, content,
-       token_count, message_token_count, tokenizer, content_sha256, dedupe_key, metadata, created_at, search_vector)
-     SELECT u, c, q, i, n, r, ro, na, co, tc, mt, tk, decode(sh, 'hex'), decode(dk, 'hex'), md::jsonb, coalesce(ca, now()),
-            to_tsvector($17::regconfig, coalesce(na || ': ', '') || co)
+       token_count, message_token_count, tokenizer, content_sha256, dedupe_key, metadata, created_at, kind, covers_from_seq, covers_to_seq,
+       search_vector)
+     SELECT u, c, q, i, n, r, ro, na, co, tc, mt, tk, decode(sh, 'hex'), decode(dk, 'hex'), md::jsonb, coalesce(ca, now()), k, cf, ct,
+            to_tsvector($20::regconfig, coalesce(na || ': ', '') || co)
      FROM unnest($1::text[], $2::text[], $3::int8[], $4::int4[], $5::int4[], $6::text[], $7::text[], $8::text[], $9::text[],
-                 $10::int4[], $11::int4[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[])
-       AS t(u, c, q, i, n, r, ro, na, co, tc, mt, tk, sh, dk, md, ca)
+                 $10::int4[], $11::int4[], $12::text[], $13::text[], $14::text[], $15::text[], $16::timestamptz[], $17::text[],
+                 $18::int8[], $19::int8[])
+       AS t(u, c, q, i, n, r, ro, na, co, tc, mt, tk, sh, dk, md, ca, k, cf, ct)
      RETURNING seq, user_id, conversation_id, created_at`,
     [...columns, searchConfig],
   );
@@ -221,6 +229,7 @@ async function updateConversations(
   >();
   for (const { message } of fresh) {
     const k = key(message.userId, message.conversationId);
+    const isMessage = message.covers === undefined;
     const entry = totals.get(k) ?? {
       userId: message.userId,
       conversationId: message.conversationId,
@@ -230,8 +239,9 @@ async function updateConversations(
       pieceTokens: 0,
       last: null,
     };
-    entry.messages += 1;
-    entry.tokens += message.tokenCount;
+    // A summary is a searchable piece (BM25's N), not a message of the conversation.
+    if (isMessage) entry.messages += 1;
+    if (isMessage) entry.tokens += message.tokenCount;
     entry.pieces += message.pieces.length;
     for (const piece of message.pieces) entry.pieceTokens += piece.tokenCount;
     if (message.createdAt && (!entry.last || message.createdAt > entry.last)) entry.last = message.createdAt;
@@ -254,6 +264,66 @@ async function updateConversations(
       entries.map(([, entry]) => entry.last),
       entries.map(([, entry]) => entry.pieces),
       entries.map(([, entry]) => entry.pieceTokens),
+    ],
+  );
+}
+
+/**
+ * Counts the new messages' words into the per-user document frequencies and stores each message's
+ * keywords: the ones given (KeyBERT), else its `top` words by TF-IDF, (1 + ln tf) · ln(1 + N / df),
+ * N being the user's message count. Words are the 'simple' configuration's lexemes (lower-cased
+ * words, whatever the search language), stop words, numbers and one-letter words left out.
+ */
+async function writeKeywords(
+  transaction: Queryable,
+  s: string,
+  fresh: readonly { message: PreparedMessage; seq: number }[],
+  options: AppendOptions["keywords"],
+): Promise<void> {
+  const messages = fresh.filter(({ message }) => message.covers === undefined);
+  if (messages.length === 0) return;
+  const given = messages.flatMap(({ message, seq }) =>
+    (message.keywords ?? []).map((k) => [message.userId, message.conversationId, seq, k.keyword, k.score] as const),
+  );
+  const byTfIdf = messages.filter(({ message }) => message.keywords === undefined);
+  await transaction.query(
+    `WITH fresh AS (SELECT * FROM unnest($1::text[], $2::text[], $3::int8[]) AS f(u, c, q)),
+     words AS (
+       SELECT l.user_id, l.conversation_id, l.seq, w.lexeme AS term, sum(coalesce(array_length(w.positions, 1), 1)) AS tf
+       FROM fresh JOIN ${s}.conversation_log l ON l.user_id = fresh.u AND l.conversation_id = fresh.c AND l.seq = fresh.q,
+            unnest(to_tsvector('simple', l.content)) AS w
+       WHERE length(w.lexeme) > 1 AND w.lexeme !~ '^[[:digit:][:punct:]]+$' AND NOT w.lexeme = ANY($4::text[])
+       GROUP BY l.user_id, l.conversation_id, l.seq, w.lexeme),
+     counted AS (
+       INSERT INTO ${s}.user_terms (user_id, term, df)
+       SELECT user_id, term, count(*) FROM words GROUP BY user_id, term ORDER BY user_id, term
+       ON CONFLICT (user_id, term) DO UPDATE SET df = ${s}.user_terms.df + excluded.df
+       RETURNING user_id, term, df),
+     totals AS (
+       SELECT user_id, sum(message_count)::float8 AS n FROM ${s}.conversations
+       WHERE user_id IN (SELECT DISTINCT u FROM fresh) GROUP BY user_id),
+     ranked AS (
+       SELECT w.user_id, w.conversation_id, w.seq, w.term,
+              (1 + ln(w.tf)) * ln(1 + totals.n / greatest(c.df, 1)) AS score,
+              row_number() OVER (PARTITION BY w.user_id, w.conversation_id, w.seq
+                                 ORDER BY (1 + ln(w.tf)) * ln(1 + totals.n / greatest(c.df, 1)) DESC, w.term) AS rank
+       FROM words w JOIN counted c USING (user_id, term) JOIN totals USING (user_id)
+       WHERE (w.user_id, w.conversation_id, w.seq) IN (SELECT * FROM unnest($5::text[], $6::text[], $7::int8[])))
+     INSERT INTO ${s}.message_keywords (user_id, conversation_id, seq, keyword, score)
+     SELECT user_id, conversation_id, seq, term, score FROM ranked WHERE rank <= $8
+     UNION ALL
+     SELECT * FROM unnest($9::text[], $10::text[], $11::int8[], $12::text[], $13::float4[])
+     ON CONFLICT DO NOTHING`,
+    [
+      messages.map(({ message }) => message.userId),
+      messages.map(({ message }) => message.conversationId),
+      messages.map(({ seq }) => seq),
+      options.stopWords,
+      byTfIdf.map(({ message }) => message.userId),
+      byTfIdf.map(({ message }) => message.conversationId),
+      byTfIdf.map(({ seq }) => seq),
+      options.top,
+      ...Array.from({ length: 5 }, (_, column) => given.map((row) => row[column])),
     ],
   );
 }

@@ -211,4 +211,26 @@ ALTER TABLE ${s}.conversations ADD COLUMN piece_count bigint NOT NULL DEFAULT 0;
 ALTER TABLE ${s}.conversations ADD COLUMN piece_tokens bigint NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 3,
+    name: "keywords, summaries, model memory",
+    sql: (s) => `
+-- How many of a user's messages contain each word (the 'simple' configuration's lexemes), kept
+-- current at write and delete time: TF-IDF keywords need document frequencies per user.
+CREATE TABLE ${s}.user_terms (
+  user_id  text NOT NULL,
+  term     text NOT NULL,
+  df       bigint NOT NULL CHECK (df >= 0),
+  PRIMARY KEY (user_id, term)
+);
+-- A lease on summarising a conversation: the process holding an unexpired lease is the only one
+-- that may write its next summary, so two processes never write two.
+ALTER TABLE ${s}.conversations ADD COLUMN summary_lease uuid;
+ALTER TABLE ${s}.conversations ADD COLUMN summary_lease_until timestamptz;
+CREATE INDEX conversations_idle ON ${s}.conversations (updated_at) WHERE NOT archived;
+-- Model memory: the scope is part of the identity; who changed an entry last and from where.
+ALTER TABLE ${s}.memory_history ADD COLUMN scope text NOT NULL DEFAULT '/';
+CREATE INDEX memories_recent ON ${s}.memories (user_id, importance DESC, updated_at DESC);
+`,
+  },
 ];

@@ -1,8 +1,9 @@
 import type { Driver } from "../driver/driver.js";
 import { ConflictError } from "../errors/conflict-error.js";
 import type { PreparedMessage } from "../ingest/prepare-messages.js";
+import type { Bm25Options } from "../search/bm25-sql.js";
 import type { SearchFilters } from "../search/search-filters.js";
-import { type Bm25Options, lexicalSearch, type PieceHit, type VectorModel, vectorSearch, vectorType } from "../search/search-messages.js";
+import { lexicalSearch, type PieceHit, type VectorModel, vectorSearch, vectorType } from "../search/search-messages.js";
 import { appendMessages, findExisting, findMatch, indexExisting } from "./append-messages.js";
 import { type MigrateResult, migrate, quoteIdentifier } from "./migrate.js";
 import { countUnembedded, fillSearchVectors, nextUnembedded, storeVectors, type UnembeddedPiece } from "./reindex-pieces.js";
@@ -38,7 +39,7 @@ export interface MemoryStats {
 export type PieceRow = Pick<
   MessageRow,
   "conversation_id" | "seq" | "chunk_index" | "chunk_count" | "response_id" | "kind" | "role" | "name" | "content" | "metadata" | "archived" | "created_at"
-> & { token_count: number };
+> & { token_count: number; keywords: string[] | null };
 
 /** Which messages of a conversation to read. */
 export type HistoryQuery = { last: number } | { afterSeq: number; limit: number } | { after: Date; limit: number };
@@ -54,11 +55,14 @@ export class PostgresStore {
   readonly schema: string;
   /** The text search configuration used for every search vector and query. */
   readonly searchConfig: string;
+  /** Keywords kept per message, and the words never chosen. */
+  readonly keywords: { top: number; stopWords: readonly string[] };
 
-  constructor(driver: Driver, options: { schema?: string; searchConfig?: string } = {}) {
+  constructor(driver: Driver, options: { schema?: string; searchConfig?: string; keywords?: { top: number; stopWords: readonly string[] } } = {}) {
     this.driver = driver;
     this.schema = options.schema ?? "mnemo";
     this.searchConfig = options.searchConfig ?? "simple";
+    this.keywords = options.keywords ?? { top: 5, stopWords: [] };
     this.s = quoteIdentifier(this.schema);
   }
 
@@ -69,7 +73,9 @@ export class PostgresStore {
 
   /** Writes messages (all or nothing), with their vectors for `modelId`, and returns them in input order. */
   append(messages: readonly PreparedMessage[], modelId?: number): Promise<AppendResult[]> {
-    return this.driver.transaction((transaction) => appendMessages(transaction, this.s, messages, { searchConfig: this.searchConfig, modelId }));
+    return this.driver.transaction((transaction) =>
+      appendMessages(transaction, this.s, messages, { searchConfig: this.searchConfig, modelId, keywords: this.keywords }),
+    );
   }
 
   /** Indexes (in `messages`) of the messages that are already stored: they need no embedding. */
@@ -169,7 +175,9 @@ export class PostgresStore {
   async pieces(userId: string, hits: readonly PieceHit[]) {
     const { rows } = await this.driver.query<PieceRow>(
       `SELECT l.conversation_id, l.seq, l.chunk_index, l.chunk_count, l.response_id, l.kind, l.role, l.name, l.content, l.token_count,
-              l.metadata, l.archived, l.created_at
+              l.metadata, l.archived, l.created_at,
+              (SELECT array_agg(w.keyword ORDER BY w.score DESC, w.keyword) FROM ${this.s}.message_keywords w
+               WHERE w.user_id = l.user_id AND w.conversation_id = l.conversation_id AND w.seq = l.seq) AS keywords
        FROM unnest($2::text[], $3::int8[], $4::int4[]) AS k(c, q, i)
        JOIN ${this.s}.conversation_log l ON l.user_id = $1 AND l.conversation_id = k.c AND l.seq = k.q AND l.chunk_index = k.i`,
       [userId, hits.map((hit) => hit.conversationId), hits.map((hit) => hit.seq), hits.map((hit) => hit.chunkIndex)],
@@ -284,6 +292,18 @@ export class PostgresStore {
   /** Deletes a conversation and everything derived from it; false when it did not exist. */
   deleteConversation(userId: string, conversationId: string): Promise<boolean> {
     return this.driver.transaction(async (transaction) => {
+      // Its messages no longer count in the user's word frequencies (rows locked in term order, as writers do).
+      await transaction.query(
+        `WITH gone AS (
+           SELECT w.lexeme AS term, count(DISTINCT l.seq) AS n
+           FROM ${this.s}.conversation_log l, unnest(to_tsvector('simple', l.content)) AS w
+           WHERE l.user_id = $1 AND l.conversation_id = $2 AND l.kind = 'message' GROUP BY w.lexeme),
+         locked AS (
+           SELECT t.term FROM ${this.s}.user_terms t WHERE t.user_id = $1 AND t.term IN (SELECT term FROM gone) ORDER BY t.term FOR UPDATE)
+         UPDATE ${this.s}.user_terms t SET df = greatest(t.df - gone.n, 0)
+         FROM gone WHERE t.user_id = $1 AND t.term = gone.term AND t.term IN (SELECT term FROM locked)`,
+        [userId, conversationId],
+      );
       for (const table of ["log_embeddings", "message_keywords", "conversation_log"]) {
         await transaction.query(`DELETE FROM ${this.s}.${table} WHERE user_id = $1 AND conversation_id = $2`, [userId, conversationId]);
       }
@@ -302,6 +322,7 @@ export class PostgresStore {
       "memory_embeddings",
       "document_embeddings",
       "message_keywords",
+      "user_terms",
       "conversation_log",
       "conversations",
       "memory_history",
