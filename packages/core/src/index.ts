@@ -23,14 +23,25 @@ export {
 export { splitByTokens, splitByTokensWithCounts, type TokenPiece } from "./ingest/split-by-tokens.js";
 export { createMemory, type MemoryOptions } from "./memory/create-memory.js";
 export { type HistoryOptions, Memory, type MemoryParts, type ReindexOptions, searchableText } from "./memory/memory.js";
-export { type FusedHit, type FusionOptions, fuseRankings } from "./search/fuse-rankings.js";
+export {
+  type AddMemoryInput,
+  type ChangedBy,
+  ModelMemory,
+  type ModelMemoryChange,
+  type ModelMemoryEntry,
+  type ModelMemoryHit,
+  type NearDuplicateOptions,
+  type UpdateMemoryInput,
+} from "./model-memory/model-memory.js";
+export type { Bm25Options } from "./search/bm25-sql.js";
+export { type Fused, type FusedHit, type FusionOptions, fuseRanked, fuseRankings } from "./search/fuse-rankings.js";
 export type { SearchFilters } from "./search/search-filters.js";
 export type { SearchTuning } from "./search/search-memory.js";
-export type { Bm25Options } from "./search/bm25-sql.js";
 export type { PieceHit, VectorModel } from "./search/search-messages.js";
 export type { SearchMode, SearchOptions, SearchResult } from "./search/search-options.js";
 export { smoothNeighbours } from "./search/smooth-neighbours.js";
 export { englishStopWords } from "./search/stop-words.js";
+export { vectorOverOwnRows } from "./search/vector-over-own-rows.js";
 export { type MigrateResult, migrate } from "./store/migrate.js";
 export { type ConversationSummary, type HistoryQuery, type MemoryStats, type PieceRow, PostgresStore } from "./store/postgres-store.js";
 export type { AppendResult, StoredMessage } from "./store/stored-message.js";

@@ -3,6 +3,7 @@ import type { Embedder } from "../embeddings/embedder.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import type { MessageInput } from "../ingest/message-input.js";
 import { type PreparedMessage, type PrepareOptions, prepareMessages } from "../ingest/prepare-messages.js";
+import { ModelMemory } from "../model-memory/model-memory.js";
 import { type SearchTuning, searchMemory } from "../search/search-memory.js";
 import type { VectorModel } from "../search/search-messages.js";
 import type { SearchOptions, SearchResult } from "../search/search-options.js";
@@ -58,9 +59,12 @@ export class Memory {
   readonly #embedding: MemoryParts["embedding"];
   readonly #search: SearchTuning;
   #closed = false;
+  /** The user's curated long-term memory (facts, preferences), apart from the logs. */
+  readonly modelMemory: ModelMemory;
 
   /** @internal Use {@link createMemory}. */
   constructor(parts: MemoryParts) {
+    this.modelMemory = new ModelMemory(parts);
     this.#store = parts.store;
     this.#prepare = parts.prepare;
     this.#embedding = parts.embedding;
@@ -151,6 +155,16 @@ export class Memory {
    */
   async search(options: SearchOptions): Promise<SearchResult[]> {
     return searchMemory(this.#store, this.#embedding, this.#search, options);
+  }
+
+  /** Saves a fact to model memory, from text or from a logged message: see {@link ModelMemory.save}. */
+  saveToModelMemory(input: Parameters<ModelMemory["save"]>[0]) {
+    return this.modelMemory.save(input);
+  }
+
+  /** What Mnemo knows about a user, for a query or as a digest: see {@link ModelMemory.retrieveUserInfo}. */
+  retrieveUserInfo(input: Parameters<ModelMemory["retrieveUserInfo"]>[0]) {
+    return this.modelMemory.retrieveUserInfo(input);
   }
 
   /** One message by id, rebuilt from its pieces; undefined when there is none. */
