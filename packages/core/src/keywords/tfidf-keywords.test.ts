@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { createMemory } from "../memory/create-memory.js";
 import type { Memory } from "../memory/memory.js";
 import { englishStopWords } from "../search/stop-words.js";
+import { createHashingEmbedder } from "../testing/hashing-embedder.js";
 import { type OpenTestEngine, testEngines } from "../testing/test-engines.js";
+import { keybertKeywords } from "./keybert.js";
 
 const messages = [
   "The Memmo Alfama hotel in Lisbon has a quiet terrace.",
@@ -68,6 +71,20 @@ describe.each(testEngines())("TF-IDF keywords on $name", (engine) => {
       // df(replica) is 1 again (the db conversation is gone), df(lisbon) is 2: replica ranks first.
       const later = (await memory.search({ userId: "ada", query: "replica", limit: 1 }))[0];
       expect(later?.keywords).toEqual(["replica", "lisbon"]);
+    });
+
+    it("stores KeyBERT phrases when asked, computed with the embedder before the write", async () => {
+      const embedder = createHashingEmbedder();
+      const keybert = await createMemory({ database: opened.database, schema: opened.newSchema(), embedder, keywords: { method: "keybert", top: 3 } });
+      const text = "Please book the Memmo Alfama hotel in Lisbon for the first week of May.";
+      await keybert.append({ userId: "ada", conversationId: "c", role: "user", content: text });
+      const [hit] = await keybert.search({ userId: "ada", query: "Alfama" });
+      const expected = (await keybertKeywords([{ text }], embedder, { top: 3 }))[0]?.map((keyword) => keyword.keyword);
+      expect(hit?.keywords.sort()).toEqual(expected?.sort());
+      expect(hit?.keywords.some((keyword) => keyword.includes(" "))).toBe(true);
+      await expect(createMemory({ database: opened.database, schema: opened.newSchema(), keywords: { method: "keybert" } })).rejects.toBeInstanceOf(
+        InvalidInputError,
+      );
     });
 
     it("stores no keywords with top 0", async () => {

@@ -6,6 +6,8 @@ import type { Bm25Options } from "../search/bm25-sql.js";
 import type { FusionOptions } from "../search/fuse-rankings.js";
 import { englishStopWords } from "../search/stop-words.js";
 import { PostgresStore } from "../store/postgres-store.js";
+import { createExtractiveSummarizer } from "../summarize/extractive-summarizer.js";
+import type { Summarizer } from "../summarize/summarizer.js";
 import { resolveTokenCounter } from "../tokens/resolve-token-counter.js";
 import type { TokenCounter } from "../tokens/token-counter.js";
 import { Memory } from "./memory.js";
@@ -61,10 +63,18 @@ export interface MemoryOptions {
    */
   neighbourShare?: number;
   /**
-   * Keywords stored per message, shown in search results and usable as a search filter. TF-IDF
-   * (per-user document frequencies, computed inside the write) by default. @default { top: 5 }
+   * Keywords stored per message, shown in search results and usable as a search filter. `tfidf`
+   * scores words against the user's per-user document frequencies inside the write; `keybert` (needs
+   * an embedder) scores 1–3-word phrases by similarity to the message, with MMR for diversity, at the
+   * cost of embedding ~20 phrases per message. @default { top: 5, method: "tfidf" }
    */
-  keywords?: { top?: number };
+  keywords?: { top?: number; method?: "tfidf" | "keybert" };
+  /**
+   * Folds old turns into each conversation's running summary, on overflow and when idle: the offline
+   * extractive summariser, an OpenAI-compatible chat endpoint ({@link createOpenAICompatibleSummarizer}),
+   * or your own function ({@link summarizerFromFunction}). @default createExtractiveSummarizer()
+   */
+  summarizer?: Summarizer;
 }
 
 /**
@@ -86,12 +96,15 @@ export async function createMemory(options: MemoryOptions = {}): Promise<Memory>
   }
   const keywordsTop = options.keywords?.top ?? 5;
   if (!Number.isInteger(keywordsTop) || keywordsTop < 0 || keywordsTop > 50) throw new InvalidInputError("keywords.top: must be an integer from 0 to 50.");
+  const keywordMethod = options.keywords?.method ?? "tfidf";
+  if (keywordMethod !== "tfidf" && keywordMethod !== "keybert") throw new InvalidInputError('keywords.method: must be "tfidf" or "keybert".');
+  if (keywordMethod === "keybert" && !options.embedder) throw new InvalidInputError('keywords.method "keybert" needs an embedder; pass one, or use "tfidf".');
   const counter = await resolveTokenCounter(options.tokenizer);
   const driver = await openDriver(options.database, options.maxConnections);
   const searchConfig = options.searchLanguage ?? "simple";
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(searchConfig))
     throw new InvalidInputError("searchLanguage: must be a text search configuration name such as simple or english.");
-  const store = new PostgresStore(driver, { schema, searchConfig, keywords: { top: keywordsTop, stopWords: englishStopWords } });
+  const store = new PostgresStore(driver, { schema, searchConfig, keywords: { top: keywordsTop, stopWords: englishStopWords, method: keywordMethod } });
   try {
     if (options.migrate !== false) await store.migrate();
     const embedder = options.embedder;
@@ -108,6 +121,7 @@ export async function createMemory(options: MemoryOptions = {}): Promise<Memory>
         bm25: { k1: 1.2, b: 0.3, ...options.bm25 },
         neighbourShare: options.neighbourShare ?? 0.5,
       },
+      summarizer: options.summarizer ?? createExtractiveSummarizer(),
     });
   } catch (error) {
     await driver.close();

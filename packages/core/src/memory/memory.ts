@@ -1,16 +1,23 @@
 import { z } from "zod";
+import { type BuildContextOptions, type BuiltContext, buildContext } from "../context/build-context.js";
+import { type CompactIdleOptions, type CompactIdleResult, compactIdle } from "../context/compact-idle.js";
+import { ReferenceDocuments } from "../documents/documents.js";
 import type { Embedder } from "../embeddings/embedder.js";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import type { MessageInput } from "../ingest/message-input.js";
 import { type PreparedMessage, type PrepareOptions, prepareMessages } from "../ingest/prepare-messages.js";
+import { keybertKeywords } from "../keywords/keybert.js";
 import { ModelMemory } from "../model-memory/model-memory.js";
 import { type SearchTuning, searchMemory } from "../search/search-memory.js";
 import type { VectorModel } from "../search/search-messages.js";
 import type { SearchOptions, SearchResult } from "../search/search-options.js";
+import { Settings } from "../settings/settings.js";
 import type { ConversationSummary, HistoryQuery, MemoryStats, PostgresStore } from "../store/postgres-store.js";
 import type { UnembeddedPiece } from "../store/reindex-pieces.js";
 import type { AppendResult, StoredMessage } from "../store/stored-message.js";
+import type { Summarizer } from "../summarize/summarizer.js";
 import type { TokenCounter } from "../tokens/token-counter.js";
+import { clusterTopics, type TopicsOptions, type TopicsResult } from "../topics/topics.js";
 import { countSchema, idSchema, parseInput } from "./parse-input.js";
 
 /** Options for {@link Memory.reindex}. */
@@ -51,6 +58,8 @@ export interface MemoryParts {
   prepare: PrepareOptions;
   embedding?: { embedder: Embedder; model: VectorModel } | undefined;
   search: SearchTuning;
+  /** Folds old turns into running summaries (on overflow, and in {@link Memory.compactIdle}). */
+  summarizer: Summarizer;
 }
 
 export class Memory {
@@ -61,10 +70,20 @@ export class Memory {
   #closed = false;
   /** The user's curated long-term memory (facts, preferences), apart from the logs. */
   readonly modelMemory: ModelMemory;
+  /** Versioned settings per user (the system prompt among them), over global defaults. */
+  readonly settings: Settings;
+  /** The user's reference documents (manuals, API specs), split into searchable chunks. */
+  readonly documents: ReferenceDocuments;
+
+  readonly #parts: MemoryParts;
+  readonly #counters = new Map<string, Promise<TokenCounter>>();
 
   /** @internal Use {@link createMemory}. */
   constructor(parts: MemoryParts) {
+    this.#parts = parts;
     this.modelMemory = new ModelMemory(parts);
+    this.settings = new Settings(parts);
+    this.documents = new ReferenceDocuments(parts);
     this.#store = parts.store;
     this.#prepare = parts.prepare;
     this.#embedding = parts.embedding;
@@ -116,6 +135,17 @@ export class Memory {
     const vectors = await embedder.embedDocuments(texts);
     let next = 0;
     for (const message of fresh) message.vectors = message.pieces.map(() => vectors[next++] as number[]);
+    const { method, top, stopWords } = this.#store.keywords;
+    if (method !== "keybert" || top === 0) return;
+    // KeyBERT: candidate phrases scored against the message (the mean of its piece vectors), in one more embedder call.
+    const keywords = await keybertKeywords(
+      fresh.map((message) => ({ text: message.content, vector: meanVector(message.vectors ?? []) })),
+      embedder,
+      { top, stopWords },
+    );
+    fresh.forEach((message, index) => {
+      message.keywords = keywords[index] ?? [];
+    });
   }
 
   /**
@@ -155,6 +185,35 @@ export class Memory {
    */
   async search(options: SearchOptions): Promise<SearchResult[]> {
     return searchMemory(this.#store, this.#embedding, this.#search, options);
+  }
+
+  /**
+   * The messages for the next model call, within `maxTokens − reserve` tokens exactly (chat overhead
+   * included): system prompt, relevant model memory, the running summary, recent turns verbatim and
+   * relevant older pieces — with a report of what went in and what was left out, and why. Old turns
+   * that overflow their share are first folded into the running summary (archived, never deleted).
+   * @throws ContextBudgetError when even the system prompt and the newest turn do not fit.
+   * @example
+   * await memory.append({ userId: "ada", conversationId: "c1", role: "user", content: question });
+   * const { messages } = await memory.buildContext({ userId: "ada", conversationId: "c1", maxTokens: 8192, reserve: 1024 });
+   */
+  buildContext(options: BuildContextOptions): Promise<BuiltContext> {
+    return buildContext({ memory: this, parts: this.#parts, summarizer: this.#parts.summarizer, counters: this.#counters }, options);
+  }
+
+  /**
+   * Summarises conversations idle for longer than `idleFor` (older turns folded into the running
+   * summary, archived, never deleted). Call it from a scheduler.
+   * @example
+   * await memory.compactIdle({ idleFor: "12h" });
+   */
+  compactIdle(options: CompactIdleOptions): Promise<CompactIdleResult> {
+    return compactIdle(this.#parts, this.#parts.summarizer, options);
+  }
+
+  /** Clusters a user's conversations by topic (k-means), each topic with its top keywords and members. */
+  topics(options: TopicsOptions): Promise<TopicsResult> {
+    return clusterTopics(this.#parts, options);
   }
 
   /** Saves a fact to model memory, from text or from a logged message: see {@link ModelMemory.save}. */
@@ -219,4 +278,14 @@ export class Memory {
 /** What is indexed and embedded for a piece: its speaker's name, when set, then its text. */
 export function searchableText(name: string | undefined, content: string): string {
   return name ? `${name}: ${content}` : content;
+}
+
+function meanVector(vectors: readonly number[][]): number[] {
+  const mean = new Array<number>(vectors[0]?.length ?? 0).fill(0);
+  for (const vector of vectors) {
+    vector.forEach((value, index) => {
+      mean[index] = (mean[index] ?? 0) + value / vectors.length;
+    });
+  }
+  return mean;
 }

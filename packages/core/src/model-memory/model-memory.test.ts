@@ -4,9 +4,9 @@ import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { NotFoundError } from "../errors/not-found-error.js";
 import { createMemory, type MemoryOptions } from "../memory/create-memory.js";
 import type { Memory } from "../memory/memory.js";
+import { wordDice } from "../search/word-dice.js";
 import { createHashingEmbedder } from "../testing/hashing-embedder.js";
 import { type OpenTestEngine, testEngines } from "../testing/test-engines.js";
-import { wordDice } from "./model-memory.js";
 
 describe("wordDice", () => {
   it("is 1 for the same words in any case and order, 0 for none shared", () => {

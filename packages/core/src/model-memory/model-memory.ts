@@ -9,6 +9,7 @@ import { countSchema, idSchema, parseInput } from "../memory/parse-input.js";
 import { bm25OverOwnRows } from "../search/bm25-sql.js";
 import { fuseRanked } from "../search/fuse-rankings.js";
 import { vectorOverOwnRows } from "../search/vector-over-own-rows.js";
+import { wordDice } from "../search/word-dice.js";
 
 /** Who changed a model-memory entry. */
 export type ChangedBy = "user" | "model" | "import" | "system";
@@ -541,17 +542,6 @@ export function normalise(content: string): string {
 
 function sha256(content: string): string {
   return createHash("sha256").update(content.toLowerCase()).digest("hex");
-}
-
-/** Dice similarity of two texts' sets of lower-cased words: 1 for the same words, 0 for none shared. */
-export function wordDice(a: string, b: string): number {
-  const words = (text: string) => new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
-  const left = words(a);
-  const right = words(b);
-  if (left.size + right.size === 0) return 1;
-  let shared = 0;
-  for (const word of left) if (right.has(word)) shared += 1;
-  return (2 * shared) / (left.size + right.size);
 }
 
 function toEntry(row: Row): ModelMemoryEntry {

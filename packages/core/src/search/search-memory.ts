@@ -5,9 +5,11 @@ import { messageRoles } from "../ingest/message-input.js";
 import type { PieceRow, PostgresStore } from "../store/postgres-store.js";
 import type { Bm25Options } from "./bm25-sql.js";
 import { type FusedHit, type FusionOptions, fuseRankings } from "./fuse-rankings.js";
+import { cosineSimilarity, maximalMarginalRelevance } from "./mmr.js";
 import type { VectorModel } from "./search-messages.js";
 import type { SearchOptions, SearchResult } from "./search-options.js";
 import { smoothNeighbours } from "./smooth-neighbours.js";
+import { wordDice } from "./word-dice.js";
 
 /** Tuning shared by every search of a memory. */
 export interface SearchTuning {
@@ -47,6 +49,7 @@ const searchSchema = z.object({
     })
     .optional(),
   withNeighbours: z.number().int().min(0).max(10).default(0),
+  diversity: z.number().min(0).max(1).default(0),
 });
 
 /**
@@ -105,8 +108,9 @@ export async function searchMemory(
       .map((hit) => (hit.conversationId === request.boostConversationId ? { ...hit, score: hit.score * boost } : hit))
       .sort((a, b) => b.score - a.score);
   }
-  // Recency needs every candidate's time, so it reads them all; otherwise only the top ones.
-  const pieces = await store.pieces(request.userId, request.recency ? ranked : ranked.slice(0, request.limit));
+  // Recency needs every candidate's time, so it reads them all; diversity a pool of three times the limit.
+  const pool = request.diversity > 0 ? request.limit * 3 : request.limit;
+  const pieces = await store.pieces(request.userId, request.recency ? ranked : ranked.slice(0, pool));
   const pieceOf = (hit: FusedHit) => pieces.get([hit.conversationId, hit.seq, hit.chunkIndex].join("\u0000"));
   if (request.recency) {
     const { halfLifeDays, weight } = request.recency;
@@ -118,6 +122,7 @@ export async function searchMemory(
       })
       .sort((a, b) => b.score - a.score);
   }
+  if (request.diversity > 0) ranked = await diversify(store, embedding, request.userId, ranked.slice(0, pool), pieceOf, request.diversity, request.limit);
   const results = ranked.slice(0, request.limit).flatMap((hit) => {
     const row = pieceOf(hit);
     return row ? [toResult(hit, row)] : []; // deleted between ranking and reading
@@ -155,4 +160,34 @@ async function attachNeighbours(store: PostgresStore, userId: string, results: S
     const nearby = around.filter((message) => message.conversationId === result.conversationId && Math.abs(message.seq - result.seq) <= count);
     result.context = { before: nearby.filter((message) => message.seq < result.seq), after: nearby.filter((message) => message.seq > result.seq) };
   }
+}
+
+/**
+ * Maximal marginal relevance over the best candidates: each next result trades relevance (the score,
+ * scaled to 0–1) against similarity to the results already chosen — cosine of the stored vectors with
+ * an embedder, word overlap without — weighted by `diversity` (λ = 1 − diversity).
+ */
+async function diversify(
+  store: PostgresStore,
+  embedding: { embedder: Embedder; model: VectorModel } | undefined,
+  userId: string,
+  candidates: FusedHit[],
+  pieceOf: (hit: FusedHit) => PieceRow | undefined,
+  diversity: number,
+  limit: number,
+): Promise<FusedHit[]> {
+  const best = candidates[0]?.score || 1;
+  const vectors = embedding ? await store.pieceVectors(userId, candidates, embedding.model) : undefined;
+  const keyOf = (hit: FusedHit) => [hit.conversationId, hit.seq, hit.chunkIndex].join("\u0000");
+  const similarity = (a: FusedHit, b: FusedHit): number => {
+    const left = vectors?.get(keyOf(a));
+    const right = vectors?.get(keyOf(b));
+    if (left && right) return cosineSimilarity(left, right);
+    return wordDice(pieceOf(a)?.content ?? "", pieceOf(b)?.content ?? "");
+  };
+  return maximalMarginalRelevance(
+    candidates.map((hit) => ({ item: hit, relevance: hit.score / best })),
+    similarity,
+    { lambda: 1 - diversity, limit },
+  );
 }

@@ -25,6 +25,12 @@ export interface SearchOptions extends SearchFilters {
    * age measured from `now` (@default the current time). `weight` @default 0.5.
    */
   recency?: { halfLifeDays: number; weight?: number | undefined; now?: Date | string | undefined } | undefined;
+  /**
+   * Trade relevance for variety (maximal marginal relevance over three times `limit` candidates):
+   * 0 ranks by relevance alone, 1 by novelty alone; similarity is the cosine of stored vectors, or
+   * word overlap without an embedder. @default 0
+   */
+  diversity?: number | undefined;
   /** Attach the N messages before and after each result's message as `context`. @default 0 */
   withNeighbours?: number | undefined;
 }

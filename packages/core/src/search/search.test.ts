@@ -195,10 +195,29 @@ describe.each(testEngines())("search on $name", (engine) => {
       await memory.close();
     });
 
+    it("trades relevance for variety with diversity (MMR), by vectors or by word overlap", async () => {
+      const texts = [
+        "The hotel breakfast in Lisbon starts at seven.",
+        "The hotel breakfast in Lisbon starts at seven, they said.",
+        "The hotel breakfast in Lisbon starts at seven, I think.",
+        "A different hotel question: is parking free?",
+      ];
+      for (const memory of [await open(), await open({ embedder: createHashingEmbedder() })]) {
+        await memory.appendMany(texts.map((content) => ({ userId: "mmr", conversationId: "c", role: "user" as const, content })));
+        const query = { userId: "mmr", query: "hotel breakfast Lisbon", limit: 2, neighbourShare: 0 };
+        const plain = await memory.search(query);
+        expect(plain.map((hit) => hit.content)).not.toContain(texts[3]);
+        const varied = await memory.search({ ...query, diversity: 0.7 });
+        expect(varied[0]?.content).toBe(plain[0]?.content);
+        expect(varied[1]?.content).toBe(texts[3]);
+      }
+    });
+
     it("rejects bad search arguments", async () => {
       await expect(lexical.search({ userId: "", query: "x" })).rejects.toSatisfy(InvalidInputError.isInstance);
       await expect(lexical.search({ userId: "ada", query: "x", limit: 0 })).rejects.toSatisfy(InvalidInputError.isInstance);
       await expect(lexical.search({ userId: "ada", query: "x", roles: ["robot" as never] })).rejects.toSatisfy(InvalidInputError.isInstance);
+      await expect(lexical.search({ userId: "ada", query: "x", diversity: 1.5 })).rejects.toSatisfy(InvalidInputError.isInstance);
     });
   });
 });

@@ -252,7 +252,9 @@ async function updateConversations(
   await transaction.query(
     `UPDATE ${s}.conversations c
      SET last_seq = v.q, message_count = c.message_count + v.m, token_count = c.token_count + v.t,
-         piece_count = c.piece_count + v.p, piece_tokens = c.piece_tokens + v.pt, updated_at = greatest(c.updated_at, coalesce(v.l, now()))
+         piece_count = c.piece_count + v.p, piece_tokens = c.piece_tokens + v.pt,
+         -- A summary is not activity: it must not keep a conversation from looking idle.
+         updated_at = CASE WHEN v.m > 0 THEN greatest(c.updated_at, coalesce(v.l, now())) ELSE c.updated_at END
      FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[], $5::int8[], $6::timestamptz[], $7::int8[], $8::int8[]) AS v(u, k, q, m, t, l, p, pt)
      WHERE c.user_id = v.u AND c.conversation_id = v.k`,
     [
@@ -287,13 +289,12 @@ async function writeKeywords(
   );
   const byTfIdf = messages.filter(({ message }) => message.keywords === undefined);
   await transaction.query(
-    `WITH fresh AS (SELECT * FROM unnest($1::text[], $2::text[], $3::int8[]) AS f(u, c, q)),
+    `WITH fresh AS (SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $14::text[]) AS f(user_id, conversation_id, seq, content)),
+     stop AS (SELECT unnest($4::text[]) AS term),
      words AS (
-       SELECT l.user_id, l.conversation_id, l.seq, w.lexeme AS term, sum(coalesce(array_length(w.positions, 1), 1)) AS tf
-       FROM fresh JOIN ${s}.conversation_log l ON l.user_id = fresh.u AND l.conversation_id = fresh.c AND l.seq = fresh.q,
-            unnest(to_tsvector('simple', l.content)) AS w
-       WHERE length(w.lexeme) > 1 AND w.lexeme !~ '^[[:digit:][:punct:]]+$' AND NOT w.lexeme = ANY($4::text[])
-       GROUP BY l.user_id, l.conversation_id, l.seq, w.lexeme),
+       SELECT f.user_id, f.conversation_id, f.seq, w.lexeme AS term, coalesce(array_length(w.positions, 1), 1) AS tf
+       FROM fresh f, unnest(to_tsvector('simple', f.content)) AS w
+       WHERE length(w.lexeme) > 1 AND w.lexeme !~ '^[[:digit:][:punct:]]+$' AND w.lexeme NOT IN (SELECT term FROM stop)),
      counted AS (
        INSERT INTO ${s}.user_terms (user_id, term, df)
        SELECT user_id, term, count(*) FROM words GROUP BY user_id, term ORDER BY user_id, term
@@ -301,7 +302,7 @@ async function writeKeywords(
        RETURNING user_id, term, df),
      totals AS (
        SELECT user_id, sum(message_count)::float8 AS n FROM ${s}.conversations
-       WHERE user_id IN (SELECT DISTINCT u FROM fresh) GROUP BY user_id),
+       WHERE user_id IN (SELECT DISTINCT user_id FROM fresh) GROUP BY user_id),
      ranked AS (
        SELECT w.user_id, w.conversation_id, w.seq, w.term,
               (1 + ln(w.tf)) * ln(1 + totals.n / greatest(c.df, 1)) AS score,
@@ -324,6 +325,7 @@ async function writeKeywords(
       byTfIdf.map(({ seq }) => seq),
       options.top,
       ...Array.from({ length: 5 }, (_, column) => given.map((row) => row[column])),
+      messages.map(({ message }) => message.content),
     ],
   );
 }

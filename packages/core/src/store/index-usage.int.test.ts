@@ -3,6 +3,7 @@ import type { Driver } from "../driver/driver.js";
 import { openDriver } from "../driver/open-driver.js";
 import { defaultMessageLimits } from "../ingest/message-input.js";
 import { Memory } from "../memory/memory.js";
+import { createExtractiveSummarizer } from "../summarize/extractive-summarizer.js";
 import { type OpenTestEngine, testEngines } from "../testing/test-engines.js";
 import { createTiktokenCounter } from "../tokens/tiktoken-counter.js";
 import { PostgresStore } from "./postgres-store.js";
@@ -74,6 +75,7 @@ describe.skipIf(!server?.available)("every read path is an index scan at 200k ro
         bm25: { k1: 1.2, b: 0.75 },
         neighbourShare: 0.5,
       },
+      summarizer: createExtractiveSummarizer(),
     });
   });
   afterAll(async () => {

@@ -41,6 +41,13 @@ export type PieceRow = Pick<
   "conversation_id" | "seq" | "chunk_index" | "chunk_count" | "response_id" | "kind" | "role" | "name" | "content" | "metadata" | "archived" | "created_at"
 > & { token_count: number; keywords: string[] | null };
 
+/** How keywords are chosen: how many per message, which words never, and by TF-IDF (in SQL) or KeyBERT (with the embedder). */
+export interface KeywordSettings {
+  top: number;
+  stopWords: readonly string[];
+  method: "tfidf" | "keybert";
+}
+
 /** Which messages of a conversation to read. */
 export type HistoryQuery = { last: number } | { afterSeq: number; limit: number } | { after: Date; limit: number };
 
@@ -56,13 +63,13 @@ export class PostgresStore {
   /** The text search configuration used for every search vector and query. */
   readonly searchConfig: string;
   /** Keywords kept per message, and the words never chosen. */
-  readonly keywords: { top: number; stopWords: readonly string[] };
+  readonly keywords: KeywordSettings;
 
-  constructor(driver: Driver, options: { schema?: string; searchConfig?: string; keywords?: { top: number; stopWords: readonly string[] } } = {}) {
+  constructor(driver: Driver, options: { schema?: string; searchConfig?: string; keywords?: KeywordSettings } = {}) {
     this.driver = driver;
     this.schema = options.schema ?? "mnemo";
     this.searchConfig = options.searchConfig ?? "simple";
-    this.keywords = options.keywords ?? { top: 5, stopWords: [] };
+    this.keywords = options.keywords ?? { top: 5, stopWords: [], method: "tfidf" };
     this.s = quoteIdentifier(this.schema);
   }
 
@@ -169,6 +176,17 @@ export class PostgresStore {
       [userId, anchors.map((anchor) => anchor.conversationId), anchors.map((anchor) => anchor.seq), count],
     );
     return rowsToMessages(rows);
+  }
+
+  /** Stored vectors of pieces for one model, keyed `conversation\u0000seq\u0000chunk`. */
+  async pieceVectors(userId: string, hits: readonly PieceHit[], model: VectorModel): Promise<Map<string, number[]>> {
+    const { rows } = await this.driver.query<{ conversation_id: string; seq: number; chunk_index: number; embedding: string }>(
+      `SELECT e.conversation_id, e.seq, e.chunk_index, e.embedding::text AS embedding
+       FROM unnest($2::text[], $3::int8[], $4::int4[]) AS k(c, q, i)
+       JOIN ${this.s}.log_embeddings e ON e.user_id = $1 AND e.conversation_id = k.c AND e.seq = k.q AND e.chunk_index = k.i AND e.model_id = $5`,
+      [userId, hits.map((hit) => hit.conversationId), hits.map((hit) => hit.seq), hits.map((hit) => hit.chunkIndex), model.modelId],
+    );
+    return new Map(rows.map((row) => [[row.conversation_id, Number(row.seq), row.chunk_index].join("\u0000"), JSON.parse(row.embedding) as number[]]));
   }
 
   /** The stored pieces behind search hits, keyed `conversation\u0000seq\u0000chunk`. */
