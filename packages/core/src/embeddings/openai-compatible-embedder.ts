@@ -3,8 +3,9 @@ import { MnemoError } from "../errors/mnemo-error.js";
 import { checkEmbeddingQuery } from "./check-embedding-inputs.js";
 import { embedInBatches } from "./embed-in-batches.js";
 import type { Embedder } from "./embedder.js";
+import { endpointConnection, endpointOptionFields } from "./openai-compatible-endpoint.js";
 import { parseEmbedderOptions } from "./parse-embedder-options.js";
-import { type JsonPost, postJsonWithRetries, type RetryPolicy } from "./post-json-with-retries.js";
+import { type JsonPost, postJsonWithRetries } from "./post-json-with-retries.js";
 import { validateVectors } from "./validate-vectors.js";
 
 /** Options for {@link createOpenAICompatibleEmbedder}. */
@@ -38,31 +39,10 @@ export interface OpenAICompatibleEmbedderOptions {
   headers?: Record<string, string>;
 }
 
-const isHttpUrl = (value: string): boolean => URL.canParse(value) && ["http:", "https:"].includes(new URL(value).protocol);
-
-function areValidHeaders(headers: Record<string, string>): boolean {
-  try {
-    new Headers(headers);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const optionsSchema = z.object({
-  baseUrl: z
-    .string()
-    .refine(isHttpUrl, "must be an http(s) URL such as http://localhost:1234/v1")
-    .transform((url) => url.replace(/\/+$/, "")),
-  model: z.string().refine((model) => model.trim() !== "", "must name the embedding model"),
-  apiKey: z.string().optional(),
+  ...endpointOptionFields({ model: "embedding model", timeoutMs: 30_000, maxRetries: 4 }),
   dimensions: z.number().int().min(1).max(65_536).optional(),
   batchSize: z.number().int().min(1).max(2048).default(96),
-  timeoutMs: z.number().int().min(1).default(30_000),
-  maxRetries: z.number().int().min(0).max(20).default(4),
-  retryBaseDelayMs: z.number().min(0).default(500),
-  maxRetryDelayMs: z.number().min(0).default(20_000),
-  headers: z.record(z.string(), z.string()).default({}).refine(areValidHeaders, "must be valid HTTP header names and values"),
 });
 
 type Settings = z.output<typeof optionsSchema>;
@@ -120,15 +100,7 @@ export async function createOpenAICompatibleEmbedder(options: OpenAICompatibleEm
 
 /** A function that sends one batch and returns its checked vectors, in input order. */
 function vectorRequester(settings: Settings) {
-  const label = `embeddings server ${new URL(settings.baseUrl).origin}`;
-  const apiKey = settings.apiKey === undefined || settings.apiKey === "" ? undefined : settings.apiKey;
-  // Headers, not an object spread: names are case-insensitive, and ours must replace the caller's.
-  const headers = new Headers(settings.headers);
-  headers.set("Content-Type", "application/json");
-  if (apiKey !== undefined) headers.set("Authorization", `Bearer ${apiKey}`);
-  const policy: RetryPolicy = settings;
-  // Caller headers may carry credentials too (Azure's `api-key`); none may appear in an error message.
-  const secrets = [...(apiKey === undefined ? [] : [apiKey]), ...Object.values(settings.headers)];
+  const { label, headers, secrets, policy } = endpointConnection(settings, "embeddings server");
   return async (texts: string[], dimensions: number | undefined): Promise<number[][]> => {
     const body = {
       model: settings.model,

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { endpointConnection, endpointOptionFields } from "../embeddings/openai-compatible-endpoint.js";
 import { parseEmbedderOptions } from "../embeddings/parse-embedder-options.js";
-import { type JsonPost, postJsonWithRetries, type RetryPolicy } from "../embeddings/post-json-with-retries.js";
+import { type JsonPost, postJsonWithRetries } from "../embeddings/post-json-with-retries.js";
 import { MnemoError } from "../errors/mnemo-error.js";
 import { capToTokens } from "./cap-to-tokens.js";
 import { checkSummaryRequest, hasSummaryInput } from "./check-summary-request.js";
@@ -42,34 +43,13 @@ export const defaultSummaryInstructions = [
   "Write plain prose in the conversation's language, with no preamble and no headings.",
 ].join(" ");
 
-const isHttpUrl = (value: string): boolean => URL.canParse(value) && ["http:", "https:"].includes(new URL(value).protocol);
-
-function areValidHeaders(headers: Record<string, string>): boolean {
-  try {
-    new Headers(headers);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const optionsSchema = z.object({
-  baseUrl: z
-    .string()
-    .refine(isHttpUrl, "must be an http(s) URL such as http://localhost:1234/v1")
-    .transform((url) => url.replace(/\/+$/, "")),
-  model: z.string().refine((model) => model.trim() !== "", "must name the chat model"),
-  apiKey: z.string().optional(),
-  timeoutMs: z.number().int().min(1).default(60_000),
-  maxRetries: z.number().int().min(0).max(20).default(2),
-  retryBaseDelayMs: z.number().min(0).default(500),
-  maxRetryDelayMs: z.number().min(0).default(20_000),
+  ...endpointOptionFields({ model: "chat model", timeoutMs: 60_000, maxRetries: 2 }),
   temperature: z.number().min(0).max(2).default(0.2),
   instructions: z
     .string()
     .refine((instructions) => instructions.trim() !== "", "must not be blank")
     .default(defaultSummaryInstructions),
-  headers: z.record(z.string(), z.string()).default({}).refine(areValidHeaders, "must be valid HTTP header names and values"),
 });
 
 type Settings = z.output<typeof optionsSchema>;
@@ -126,15 +106,7 @@ export function createOpenAICompatibleSummarizer(options: OpenAICompatibleSummar
 
 /** A function that sends one summary request and returns the answer's checked text. */
 function completer(settings: Settings) {
-  const label = `chat server ${new URL(settings.baseUrl).origin}`;
-  const apiKey = settings.apiKey === undefined || settings.apiKey === "" ? undefined : settings.apiKey;
-  // Headers, not an object spread: names are case-insensitive, and ours must replace the caller's.
-  const headers = new Headers(settings.headers);
-  headers.set("Content-Type", "application/json");
-  if (apiKey !== undefined) headers.set("Authorization", `Bearer ${apiKey}`);
-  const policy: RetryPolicy = settings;
-  // Caller headers may carry credentials too (Azure's `api-key`); none may appear in an error message.
-  const secrets = [...(apiKey === undefined ? [] : [apiKey]), ...Object.values(settings.headers)];
+  const { label, headers, secrets, policy } = endpointConnection(settings, "chat server");
   return async (request: SummaryRequest): Promise<{ text: string; label: string }> => {
     const body = {
       model: settings.model,
