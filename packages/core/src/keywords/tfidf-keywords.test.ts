@@ -6,6 +6,7 @@ import { englishStopWords } from "../search/stop-words.js";
 import { createHashingEmbedder } from "../testing/hashing-embedder.js";
 import { type OpenTestEngine, testEngines } from "../testing/test-engines.js";
 import { keybertKeywords } from "./keybert.js";
+import { termFrequencies } from "./tfidf-keywords.js";
 
 const messages = [
   "The Memmo Alfama hotel in Lisbon has a quiet terrace.",
@@ -14,10 +15,11 @@ const messages = [
   "Our PostgreSQL replica lag grows during the backfill.",
 ];
 
-/** The TF-IDF reference: words as PostgreSQL's 'simple' configuration sees them, df over the user's messages. */
+/** The TF-IDF reference: lower-cased words without stop words and numbers, df over the user's messages. */
 function expectedKeywords(index: number, top: number): string[] {
   const words = (text: string) =>
     (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 1 && !/^\d+$/.test(w) && !englishStopWords.includes(w));
+  // (The reference splits on anything but letters and digits; the test texts have no apostrophes or hyphens.)
   const df = (term: string) => messages.filter((message) => words(message).includes(term)).length;
   const own = words(messages[index] as string);
   return [...new Set(own)]
@@ -92,5 +94,12 @@ describe.each(testEngines())("TF-IDF keywords on $name", (engine) => {
       await none.append({ userId: "ada", conversationId: "c", role: "user", content: "Memmo hotel" });
       expect((await none.search({ userId: "ada", query: "hotel" }))[0]?.keywords).toEqual([]);
     });
+  });
+});
+
+describe("termFrequencies", () => {
+  it("counts lower-cased words, keeping inner apostrophes and hyphens, without stop words, numbers or single letters", () => {
+    const counts = termFrequencies("The HOTEL's roof-top bar, the hotel's pool; tram 28 and 3-4 x", new Set(["the", "and"]));
+    expect(Object.fromEntries(counts)).toEqual({ "hotel's": 2, "roof-top": 1, bar: 1, pool: 1, tram: 1 });
   });
 });

@@ -1,6 +1,7 @@
 import type { Queryable } from "../driver/driver.js";
 import { ConflictError } from "../errors/conflict-error.js";
 import type { PreparedMessage } from "../ingest/prepare-messages.js";
+import { termFrequencies, topTfIdf } from "../keywords/tfidf-keywords.js";
 import { type AppendResult, type MessageRow, messageColumns, rowsToMessages } from "./stored-message.js";
 
 /** A stored message found by {@link findExisting}. */
@@ -271,10 +272,10 @@ async function updateConversations(
 }
 
 /**
- * Counts the new messages' words into the per-user document frequencies and stores each message's
- * keywords: the ones given (KeyBERT), else its `top` words by TF-IDF, (1 + ln tf) · ln(1 + N / df),
- * N being the user's message count. Words are the 'simple' configuration's lexemes (lower-cased
- * words, whatever the search language), stop words, numbers and one-letter words left out.
+ * Counts the new messages' words into the per-user document frequencies (rows upserted in key order,
+ * as every writer does, so concurrent batches cannot deadlock) and stores each message's keywords:
+ * the ones given (KeyBERT), else its `top` words by TF-IDF against those frequencies and the user's
+ * message count. Words are counted in JS ({@link termFrequencies}), once per message.
  */
 async function writeKeywords(
   transaction: Queryable,
@@ -284,49 +285,44 @@ async function writeKeywords(
 ): Promise<void> {
   const messages = fresh.filter(({ message }) => message.covers === undefined);
   if (messages.length === 0) return;
-  const given = messages.flatMap(({ message, seq }) =>
-    (message.keywords ?? []).map((k) => [message.userId, message.conversationId, seq, k.keyword, k.score] as const),
+  const stopWords = new Set(options.stopWords);
+  const terms = messages.map(({ message }) => termFrequencies(message.content, stopWords));
+  const documentFrequency = new Map<string, { userId: string; term: string; count: number }>();
+  messages.forEach(({ message }, index) => {
+    for (const term of (terms[index] as Map<string, number>).keys()) {
+      const k = key(message.userId, term);
+      const entry = documentFrequency.get(k) ?? { userId: message.userId, term, count: 0 };
+      entry.count += 1;
+      documentFrequency.set(k, entry);
+    }
+  });
+  const rows = [...documentFrequency.values()].sort((a, b) =>
+    a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.term < b.term ? -1 : a.term > b.term ? 1 : 0,
   );
-  const byTfIdf = messages.filter(({ message }) => message.keywords === undefined);
-  await transaction.query(
-    `WITH fresh AS (SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $14::text[]) AS f(user_id, conversation_id, seq, content)),
-     stop AS (SELECT unnest($4::text[]) AS term),
-     words AS (
-       SELECT f.user_id, f.conversation_id, f.seq, w.lexeme AS term, coalesce(array_length(w.positions, 1), 1) AS tf
-       FROM fresh f, unnest(to_tsvector('simple', f.content)) AS w
-       WHERE length(w.lexeme) > 1 AND w.lexeme !~ '^[[:digit:][:punct:]]+$' AND w.lexeme NOT IN (SELECT term FROM stop)),
-     counted AS (
+  const { rows: counted } = await transaction.query<{ user_id: string; term: string; df: number; n: number }>(
+    `WITH counted AS (
        INSERT INTO ${s}.user_terms (user_id, term, df)
-       SELECT user_id, term, count(*) FROM words GROUP BY user_id, term ORDER BY user_id, term
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int8[])
        ON CONFLICT (user_id, term) DO UPDATE SET df = ${s}.user_terms.df + excluded.df
        RETURNING user_id, term, df),
-     totals AS (
-       SELECT user_id, sum(message_count)::float8 AS n FROM ${s}.conversations
-       WHERE user_id IN (SELECT DISTINCT user_id FROM fresh) GROUP BY user_id),
-     ranked AS (
-       SELECT w.user_id, w.conversation_id, w.seq, w.term,
-              (1 + ln(w.tf)) * ln(1 + totals.n / greatest(c.df, 1)) AS score,
-              row_number() OVER (PARTITION BY w.user_id, w.conversation_id, w.seq
-                                 ORDER BY (1 + ln(w.tf)) * ln(1 + totals.n / greatest(c.df, 1)) DESC, w.term) AS rank
-       FROM words w JOIN counted c USING (user_id, term) JOIN totals USING (user_id)
-       WHERE (w.user_id, w.conversation_id, w.seq) IN (SELECT * FROM unnest($5::text[], $6::text[], $7::int8[])))
-     INSERT INTO ${s}.message_keywords (user_id, conversation_id, seq, keyword, score)
-     SELECT user_id, conversation_id, seq, term, score FROM ranked WHERE rank <= $8
-     UNION ALL
-     SELECT * FROM unnest($9::text[], $10::text[], $11::int8[], $12::text[], $13::float4[])
-     ON CONFLICT DO NOTHING`,
-    [
-      messages.map(({ message }) => message.userId),
-      messages.map(({ message }) => message.conversationId),
-      messages.map(({ seq }) => seq),
-      options.stopWords,
-      byTfIdf.map(({ message }) => message.userId),
-      byTfIdf.map(({ message }) => message.conversationId),
-      byTfIdf.map(({ seq }) => seq),
-      options.top,
-      ...Array.from({ length: 5 }, (_, column) => given.map((row) => row[column])),
-      messages.map(({ message }) => message.content),
-    ],
+     totals AS (SELECT user_id, sum(message_count)::int8 AS n FROM ${s}.conversations WHERE user_id = ANY($4::text[]) GROUP BY user_id)
+     SELECT c.user_id, c.term, c.df, t.n FROM counted c JOIN totals t USING (user_id)`,
+    [rows.map((row) => row.userId), rows.map((row) => row.term), rows.map((row) => row.count), [...new Set(rows.map((row) => row.userId))]],
+  );
+  if (options.top === 0 && messages.every(({ message }) => message.keywords === undefined)) return;
+  const df = new Map(counted.map((row) => [key(row.user_id, row.term), Number(row.df)]));
+  const userMessages = new Map(counted.map((row) => [row.user_id, Number(row.n)]));
+  const keywords = messages.flatMap(({ message, seq }, index) =>
+    (
+      message.keywords ??
+      topTfIdf(terms[index] as Map<string, number>, (term) => df.get(key(message.userId, term)) ?? 1, userMessages.get(message.userId) ?? 1, options.top)
+    ).map((k) => [message.userId, message.conversationId, seq, k.keyword, k.score] as const),
+  );
+  if (keywords.length === 0) return;
+  await transaction.query(
+    `INSERT INTO ${s}.message_keywords (user_id, conversation_id, seq, keyword, score)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::float4[]) ON CONFLICT DO NOTHING`,
+    Array.from({ length: 5 }, (_, column) => keywords.map((row) => row[column])),
   );
 }
 

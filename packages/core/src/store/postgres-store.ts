@@ -1,6 +1,7 @@
 import type { Driver } from "../driver/driver.js";
 import { ConflictError } from "../errors/conflict-error.js";
 import type { PreparedMessage } from "../ingest/prepare-messages.js";
+import { termFrequencies } from "../keywords/tfidf-keywords.js";
 import type { Bm25Options } from "../search/bm25-sql.js";
 import type { SearchFilters } from "../search/search-filters.js";
 import { lexicalSearch, type PieceHit, type VectorModel, vectorSearch, vectorType } from "../search/search-messages.js";
@@ -311,16 +312,21 @@ export class PostgresStore {
   deleteConversation(userId: string, conversationId: string): Promise<boolean> {
     return this.driver.transaction(async (transaction) => {
       // Its messages no longer count in the user's word frequencies (rows locked in term order, as writers do).
+      const { rows: messages } = await transaction.query<{ content: string }>(
+        `SELECT string_agg(content, '' ORDER BY chunk_index) AS content FROM ${this.s}.conversation_log
+         WHERE user_id = $1 AND conversation_id = $2 AND kind = 'message' GROUP BY seq`,
+        [userId, conversationId],
+      );
+      const stopWords = new Set(this.keywords.stopWords);
+      const gone = new Map<string, number>();
+      for (const message of messages) for (const term of termFrequencies(message.content, stopWords).keys()) gone.set(term, (gone.get(term) ?? 0) + 1);
+      const terms = [...gone.keys()].sort();
       await transaction.query(
-        `WITH gone AS (
-           SELECT w.lexeme AS term, count(DISTINCT l.seq) AS n
-           FROM ${this.s}.conversation_log l, unnest(to_tsvector('simple', l.content)) AS w
-           WHERE l.user_id = $1 AND l.conversation_id = $2 AND l.kind = 'message' GROUP BY w.lexeme),
-         locked AS (
-           SELECT t.term FROM ${this.s}.user_terms t WHERE t.user_id = $1 AND t.term IN (SELECT term FROM gone) ORDER BY t.term FOR UPDATE)
+        `WITH gone AS (SELECT * FROM unnest($2::text[], $3::int8[]) AS g(term, n)),
+         locked AS (SELECT t.term FROM ${this.s}.user_terms t WHERE t.user_id = $1 AND t.term = ANY($2::text[]) ORDER BY t.term FOR UPDATE)
          UPDATE ${this.s}.user_terms t SET df = greatest(t.df - gone.n, 0)
          FROM gone WHERE t.user_id = $1 AND t.term = gone.term AND t.term IN (SELECT term FROM locked)`,
-        [userId, conversationId],
+        [userId, terms, terms.map((term) => gone.get(term))],
       );
       for (const table of ["log_embeddings", "message_keywords", "conversation_log"]) {
         await transaction.query(`DELETE FROM ${this.s}.${table} WHERE user_id = $1 AND conversation_id = $2`, [userId, conversationId]);
