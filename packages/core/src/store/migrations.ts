@@ -215,7 +215,7 @@ ALTER TABLE ${s}.conversations ADD COLUMN piece_tokens bigint NOT NULL DEFAULT 0
     version: 3,
     name: "keywords, summaries, model memory",
     sql: (s) => `
--- How many of a user's messages contain each word (the 'simple' configuration's lexemes), kept
+-- How many of a user's messages contain each word (lower-cased, as counted by termFrequencies), kept
 -- current at write and delete time: TF-IDF keywords need document frequencies per user.
 CREATE TABLE ${s}.user_terms (
   user_id  text NOT NULL,
