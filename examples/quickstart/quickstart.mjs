@@ -44,4 +44,16 @@ console.log(
 );
 console.log(rebuilt.content.split("\n").slice(0, 3).join("\n"));
 console.log("…");
+
+// What the model sees on the next call: the last conversation within a 1,500-token budget.
+const [latest] = await memory.conversations({ userId: sample.userId, limit: 1 });
+await memory.modelMemory.add({ userId: sample.userId, content: "Prefers step-by-step answers", category: "style", by: "model" });
+const context = await memory.buildContext({ userId: sample.userId, conversationId: latest.conversationId, maxTokens: 1500, reserve: 300 });
+console.log(`
+Context for the next call in ${latest.conversationId}: ${context.messages.length} messages, ${context.tokenCount} tokens (budget 1,200)`);
+for (const [name, section] of Object.entries(context.sections)) {
+  const left = section.omitted.length ? `, ${section.omitted.length} left out (${[...new Set(section.omitted.map((o) => o.reason))].join(", ")})` : "";
+  console.log(`  ${name.padEnd(9)} ${String(section.tokens).padStart(4)} tok, ${section.included.length} included${left}`);
+}
+console.log(`  summary: ${context.summary.status}`);
 await memory.close();
