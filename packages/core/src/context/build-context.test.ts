@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MessageInput } from "../ingest/message-input.js";
 import { createMemory, type MemoryOptions } from "../memory/create-memory.js";
 import { summarizerFromFunction } from "../summarize/function-summarizer.js";
+import { createHashingEmbedder } from "../testing/hashing-embedder.js";
 import { type OpenTestEngine, testEngines } from "../testing/test-engines.js";
 import { countChatTokens } from "../tokens/count-chat-tokens.js";
 import { createTiktokenCounter } from "../tokens/tiktoken-counter.js";
@@ -147,6 +148,27 @@ describe.each(testEngines())("context on $name", (engine) => {
       expect(context.tokenCount).toBe(countChatTokens(createTiktokenCounter("cl100k_base"), context.messages));
       expect(context.messages[0]?.content).toContain("Change cello strings every six months.");
       expect(context.sections.reference.included.length).toBeGreaterThan(0);
+    });
+
+    it("embeds the query once for memory, retrieval and reference search", async () => {
+      const hashing = createHashingEmbedder();
+      let queries = 0;
+      const embedder = {
+        ...hashing,
+        embedQuery: (text: string) => {
+          queries += 1;
+          return hashing.embedQuery(text);
+        },
+      };
+      const memory = await open({ embedder });
+      await memory.modelMemory.add({ userId: "ada", content: "Plays the cello" });
+      await memory.documents.add({ userId: "ada", title: "Cello care", content: "Change cello strings every six months." });
+      await memory.append({ userId: "ada", conversationId: "c", role: "user", content: "How often do cello strings need changing?" });
+      const context = await memory.buildContext({ userId: "ada", conversationId: "c", maxTokens: 1000, references: true });
+      expect(queries).toBe(1);
+      expect(context.sections.memory.included).toHaveLength(1);
+      expect(context.sections.reference.included).toHaveLength(1);
+      await expect(memory.search({ userId: "ada", query: "cello", queryVector: [1, 2, 3] })).rejects.toThrow(/queryVector: it has 3 dimensions/);
     });
 
     it("rejects bad options and an empty conversation with typed errors", async () => {

@@ -8,7 +8,7 @@ import { countChatTokens } from "../tokens/count-chat-tokens.js";
 import { resolveTokenCounter } from "../tokens/resolve-token-counter.js";
 import type { TokenCounter } from "../tokens/token-counter.js";
 import { type ContextItem, type ContextShares, defaultContextShares, type PackedContext, packContext, type RetrievedPiece } from "./pack-context.js";
-import { foldIntoSummary, readConversationState, type SummaryOutcome } from "./summaries.js";
+import { foldIntoSummary, readConversationState, type SummaryOutcome, turnsCost } from "./summaries.js";
 
 /** What {@link Memory.buildContext} assembles. */
 export interface BuildContextOptions {
@@ -98,12 +98,11 @@ export async function buildContext(deps: ContextDeps, options: BuildContextOptio
   }
 
   // Overflow: unsummarised turns beyond the share recent turns can count on are folded into the summary.
-  const cost = (messages: { role: string; content: string; name?: string | undefined }[]) => countChatTokens(counter, messages);
-  const mandatory = cost([...(prompt ? [{ role: "system", content: prompt }] : []), turnMessage(newest)]);
+  const mandatory = countChatTokens(counter, [...(prompt ? [{ role: "system", content: prompt }] : []), turnMessage(newest)]);
   const available = Math.max(0, request.maxTokens - request.reserve - mandatory);
   const recentShare = Math.max(0, 1 - shares.memory - shares.summary - shares.retrieved - shares.reference) * available;
   let summary: BuiltContext["summary"] = { status: request.summarize ? "not-needed" : "disabled" };
-  if (request.summarize && cost(state.unsummarised.map(turnMessage)) - counter.chatFormat.perReply > recentShare) {
+  if (request.summarize && turnsCost(counter, state.unsummarised) > recentShare) {
     const outcome = await foldIntoSummary(parts, deps.summarizer, {
       userId: request.userId,
       conversationId: request.conversationId,
@@ -116,15 +115,20 @@ export async function buildContext(deps: ContextDeps, options: BuildContextOptio
 
   const query = request.query ?? [...state.unsummarised].reverse().find((turn) => turn.role === "user")?.content ?? newest.content;
   const retrievalLimit = typeof request.retrieval === "object" ? (request.retrieval.limit ?? 20) : 20;
+  const retrieve = request.retrieval && shares.retrieved > 0;
+  const refer = request.references && shares.reference > 0;
+  // Embedded once for every search below.
+  const queryVector = parts.embedding && (request.memories || retrieve || refer) ? await parts.embedding.embedder.embedQuery(query) : undefined;
   const [memories, retrieved, reference] = await Promise.all([
-    request.memories ? memoryCandidates(memory, request.userId, query) : [],
-    request.retrieval && shares.retrieved > 0
-      ? memory.search({ userId: request.userId, query, limit: retrievalLimit, kinds: ["message"], boostConversationId: request.conversationId })
+    request.memories ? memoryCandidates(memory, request.userId, query, queryVector) : [],
+    retrieve
+      ? memory.search({ userId: request.userId, query, queryVector, limit: retrievalLimit, kinds: ["message"], boostConversationId: request.conversationId })
       : [],
-    request.references && shares.reference > 0
+    refer
       ? memory.documents.search({
           userId: request.userId,
           query,
+          queryVector,
           limit: typeof request.references === "object" ? (request.references.limit ?? 10) : 10,
           ...(typeof request.references === "object" && request.references.documentIds ? { documentIds: request.references.documentIds } : {}),
         })
@@ -168,8 +172,11 @@ export async function buildContext(deps: ContextDeps, options: BuildContextOptio
 }
 
 /** Relevant entries first, then the most important others: the packer keeps what fits the memory share. */
-async function memoryCandidates(memory: Memory, userId: string, query: string): Promise<ContextItem[]> {
-  const [relevant, important] = await Promise.all([memory.modelMemory.search({ userId, query, limit: 20 }), memory.modelMemory.list({ userId, limit: 30 })]);
+async function memoryCandidates(memory: Memory, userId: string, query: string, queryVector: readonly number[] | undefined): Promise<ContextItem[]> {
+  const [relevant, important] = await Promise.all([
+    memory.modelMemory.search({ userId, query, limit: 20, ...(queryVector ? { queryVector } : {}) }),
+    memory.modelMemory.list({ userId, limit: 30 }),
+  ]);
   const seen = new Set<string>();
   return [...relevant, ...important].flatMap((entry) => {
     if (seen.has(entry.memoryId)) return [];

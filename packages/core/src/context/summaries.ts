@@ -7,6 +7,7 @@ import { appendMessages } from "../store/append-messages.js";
 import { type MessageRow, messageColumns, rowsToMessages, type StoredMessage } from "../store/stored-message.js";
 import type { Summarizer } from "../summarize/summarizer.js";
 import { countChatTokens } from "../tokens/count-chat-tokens.js";
+import type { TokenCounter } from "../tokens/token-counter.js";
 
 /** What one summarisation of a conversation did. */
 export type SummaryOutcome =
@@ -143,9 +144,23 @@ export async function foldIntoSummary(parts: MemoryParts, summarizer: Summarizer
   }
 }
 
+/**
+ * What stored turns cost as chat messages for `counter`, without the reply priming; content counts
+ * come from storage when `counter` is the tokenizer that made them.
+ */
+export function turnsCost(counter: TokenCounter, turns: readonly StoredMessage[]): number {
+  const messages = turns.map((turn) => ({
+    role: turn.role,
+    content: turn.content,
+    name: turn.name,
+    contentTokens: turn.tokenizer === counter.name ? turn.tokenCount : undefined,
+  }));
+  return countChatTokens(counter, messages) - counter.chatFormat.perReply;
+}
+
 /** The oldest turns beyond the newest `keepTokens` (the newest turn always stays), at most `maxInputTokens` of them. */
 function turnsToFold(parts: MemoryParts, turns: readonly StoredMessage[], request: FoldRequest): StoredMessage[] {
-  const cost = (message: StoredMessage) => countChatTokens(parts.prepare.counter, [{ role: message.role, content: message.content, name: message.name }]);
+  const cost = (message: StoredMessage) => turnsCost(parts.prepare.counter, [message]);
   let kept = 0;
   let keepFrom = turns.length;
   for (let index = turns.length - 1; index >= 0; index--) {

@@ -8,6 +8,7 @@ import type { MemoryParts } from "../memory/memory.js";
 import { countSchema, idSchema, parseInput } from "../memory/parse-input.js";
 import { bm25OverOwnRows } from "../search/bm25-sql.js";
 import { type Fused, fuseRanked } from "../search/fuse-rankings.js";
+import { queryVectorFor, queryVectorSchema } from "../search/query-vector.js";
 import { vectorOverOwnRows } from "../search/vector-over-own-rows.js";
 import { detectContentType } from "./detect-content-type.js";
 import { type DocumentChunk, type DocumentContentType, splitDocument } from "./split-document.js";
@@ -97,6 +98,8 @@ const searchSchema = z.object({
   limit: z.number().int("must be an integer").min(1, "must be at least 1").max(200, "must be at most 200").default(10),
   mode: z.enum(["hybrid", "lexical", "vector"]).optional(),
   documentIds: z.array(id).max(1_000, "must list at most 1,000 ids").optional(),
+  /** The query's vector, made with the memory's embedder, instead of embedding `query` again. */
+  queryVector: queryVectorSchema,
 });
 
 /** What {@link ReferenceDocuments.add} stores. */
@@ -249,7 +252,7 @@ export class ReferenceDocuments {
     const candidates = Math.max(50, request.limit * this.#parts.search.candidateFactor);
     const [lexical, vector] = await Promise.all([
       mode === "vector" ? [] : this.#lexical(request.userId, request.query, candidates, request.documentIds),
-      mode === "lexical" ? [] : this.#vector(request.userId, request.query, candidates, request.documentIds),
+      mode === "lexical" ? [] : this.#vector(request.userId, request.query, request.queryVector, candidates, request.documentIds),
     ]);
     const ranked: Fused<ChunkKey>[] =
       mode === "hybrid"
@@ -384,10 +387,10 @@ export class ReferenceDocuments {
     );
   }
 
-  async #vector(userId: string, query: string, limit: number, documentIds: string[] | undefined) {
+  async #vector(userId: string, query: string, queryVector: readonly number[] | undefined, limit: number, documentIds: string[] | undefined) {
     const embedding = this.#parts.embedding;
     if (!embedding) return [];
-    const vector = await embedding.embedder.embedQuery(query);
+    const vector = await queryVectorFor(embedding.embedder, query, queryVector);
     return vectorOverOwnRows(
       this.#parts.store.driver,
       {

@@ -8,6 +8,7 @@ import type { MemoryParts } from "../memory/memory.js";
 import { countSchema, idSchema, parseInput } from "../memory/parse-input.js";
 import { bm25OverOwnRows } from "../search/bm25-sql.js";
 import { fuseRanked } from "../search/fuse-rankings.js";
+import { queryVectorFor, queryVectorSchema } from "../search/query-vector.js";
 import { vectorOverOwnRows } from "../search/vector-over-own-rows.js";
 import { wordDice } from "../search/word-dice.js";
 
@@ -104,6 +105,7 @@ const searchSchema = z.object({
   limit: z.number().int().min(1).max(200).default(10),
   scope: scope.optional(),
   categories: z.array(text(100)).max(100).optional(),
+  queryVector: queryVectorSchema,
 });
 
 /** What {@link ModelMemory.add} stores. */
@@ -291,7 +293,15 @@ export class ModelMemory {
    * @example
    * const hits = await memory.modelMemory.search({ userId: "ada", query: "seat preference" });
    */
-  async search(input: { userId: string; query: string; limit?: number; scope?: string; categories?: string[] }): Promise<ModelMemoryHit[]> {
+  async search(input: {
+    userId: string;
+    query: string;
+    limit?: number;
+    scope?: string;
+    categories?: string[];
+    /** The query's vector, made with the memory's embedder, instead of embedding `query` again. */
+    queryVector?: readonly number[];
+  }): Promise<ModelMemoryHit[]> {
     const request = parseInput(searchSchema, input);
     if (request.query.trim() === "") return [];
     const { store, search, embedding } = this.#parts;
@@ -315,7 +325,7 @@ export class ModelMemory {
         search.bm25,
       ),
       embedding
-        ? embedding.embedder.embedQuery(request.query).then((queryVector) =>
+        ? queryVectorFor(embedding.embedder, request.query, request.queryVector).then((queryVector) =>
             vectorOverOwnRows(
               store.driver,
               {

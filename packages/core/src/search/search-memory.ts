@@ -6,6 +6,7 @@ import type { PieceRow, PostgresStore } from "../store/postgres-store.js";
 import type { Bm25Options } from "./bm25-sql.js";
 import { type FusedHit, type FusionOptions, fuseRankings } from "./fuse-rankings.js";
 import { cosineSimilarity, maximalMarginalRelevance } from "./mmr.js";
+import { queryVectorFor, queryVectorSchema } from "./query-vector.js";
 import type { VectorModel } from "./search-messages.js";
 import type { SearchOptions, SearchResult } from "./search-options.js";
 import { smoothNeighbours } from "./smooth-neighbours.js";
@@ -50,6 +51,7 @@ const searchSchema = z.object({
     .optional(),
   withNeighbours: z.number().int().min(0).max(10).default(0),
   diversity: z.number().min(0).max(1).default(0),
+  queryVector: queryVectorSchema,
 });
 
 /**
@@ -88,7 +90,7 @@ export async function searchMemory(
         ),
     mode === "lexical" || !embedding
       ? []
-      : Promise.all([embedding.embedder.embedQuery(request.query), ownRows]).then(([vector, exact]) =>
+      : Promise.all([queryVectorFor(embedding.embedder, request.query, request.queryVector), ownRows]).then(([vector, exact]) =>
           store.searchVector({ userId: request.userId, vector, limit: candidates, filters, exact }, embedding.model),
         ),
   ]);

@@ -31,6 +31,8 @@ export interface SearchOptions extends SearchFilters {
    * word overlap without an embedder. @default 0
    */
   diversity?: number | undefined;
+  /** The query's vector, made by you with the memory's embedder (its dimensions), instead of embedding `query` again. */
+  queryVector?: readonly number[] | undefined;
   /** Attach the N messages before and after each result's message as `context`. @default 0 */
   withNeighbours?: number | undefined;
 }

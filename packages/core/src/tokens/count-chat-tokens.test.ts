@@ -46,4 +46,10 @@ describe("countChatTokens", () => {
     expect(countChatTokens(counter, [{ role: "user", content: "hello world", name: "" }])).toBe(plain);
     expect(countChatTokens(counter, [{ role: "user", content: "hello world", name: undefined }])).toBe(plain);
   });
+
+  it("uses a known content count instead of counting the content", () => {
+    const counter = createTiktokenCounter("o200k_base");
+    expect(countChatTokens(counter, [{ role: "user", content: "hello world", contentTokens: 2 }])).toBe(3 + 1 + 2 + 3);
+    expect(countChatTokens(counter, [{ role: "user", content: "hello world", contentTokens: 40 }])).toBe(3 + 1 + 40 + 3);
+  });
 });

@@ -9,6 +9,7 @@ import type { ChatMessageLike, TokenCounter } from "./token-counter.js";
  *         perMessage + count(role) + count(content) + (name ? perName + count(name) : 0)
  * ```
  *
+ * A message's `contentTokens`, when set, stands for `count(content)` (a count stored at ingest).
  * `perReply` is added even for an empty list, as the cookbook does: it primes the model's answer,
  * which every request has. The overheads come from `counter.chatFormat`; for OpenAI chat models
  * they are 3, 1 and 3. For other tokenizers the result is an estimate, since chat templates vary.
@@ -27,7 +28,7 @@ export function countChatTokens(counter: TokenCounter, messages: readonly ChatMe
   const { perMessage, perName, perReply } = counter.chatFormat;
   let total = perReply;
   for (const message of messages) {
-    total += perMessage + counter.count(message.role) + counter.count(message.content);
+    total += perMessage + counter.count(message.role) + (message.contentTokens ?? counter.count(message.content));
     if (message.name) total += perName + counter.count(message.name);
   }
   return total;

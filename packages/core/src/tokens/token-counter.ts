@@ -26,4 +26,6 @@ export interface ChatMessageLike {
   role: string;
   content: string;
   name?: string | undefined;
+  /** `content`'s token count when already known for this tokenizer (stored at ingest); counted when absent. */
+  contentTokens?: number | undefined;
 }
