@@ -71,20 +71,25 @@ export async function compactIdle(parts: MemoryParts, summarizer: Summarizer, op
   const conversations: CompactedConversation[] = [];
   for (const row of rows) {
     // One fold hands the summariser at most ~8k tokens of turns; a long idle conversation takes several.
-    let outcome: SummaryOutcome = { status: "nothing-to-do" };
+    // Folds until nothing is left; the outcome is the last fold's, or, when it only found nothing more
+    // to do, the last summary's with every pass's folded messages counted.
+    let last: SummaryOutcome;
+    let summarized: Extract<SummaryOutcome, { status: "summarized" }> | undefined;
     let folded = 0;
-    for (let pass = 0; pass < 1_000; pass++) {
-      const next = await foldIntoSummary(parts, summarizer, {
+    let pass = 0;
+    do {
+      last = await foldIntoSummary(parts, summarizer, {
         userId: row.user_id,
         conversationId: row.conversation_id,
         keepTokens: request.keepTokens,
         summaryTokens: request.summaryTokens,
       });
-      if (next.status === "nothing-to-do" && outcome.status === "summarized") break;
-      if (next.status === "summarized") folded += next.foldedMessages;
-      outcome = next.status === "summarized" ? { ...next, foldedMessages: folded } : next;
-      if (next.status !== "summarized") break;
-    }
+      if (last.status === "summarized") {
+        summarized = last;
+        folded += last.foldedMessages;
+      }
+    } while (last.status === "summarized" && ++pass < 1_000);
+    const outcome = summarized && (last.status === "summarized" || last.status === "nothing-to-do") ? { ...summarized, foldedMessages: folded } : last;
     conversations.push({ userId: row.user_id, conversationId: row.conversation_id, ...outcome });
   }
   return { summarized: conversations.filter((entry) => entry.status === "summarized").length, conversations };
