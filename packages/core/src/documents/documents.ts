@@ -9,6 +9,7 @@ import { countSchema, idSchema, parseInput } from "../memory/parse-input.js";
 import { bm25OverOwnRows } from "../search/bm25-sql.js";
 import { type Fused, fuseRanked } from "../search/fuse-rankings.js";
 import { queryVectorFor, queryVectorSchema } from "../search/query-vector.js";
+import { searchModeFor } from "../search/search-options.js";
 import { vectorOverOwnRows } from "../search/vector-over-own-rows.js";
 import { detectContentType } from "./detect-content-type.js";
 import { type DocumentChunk, type DocumentContentType, splitDocument } from "./split-document.js";
@@ -244,10 +245,7 @@ export class ReferenceDocuments {
   async search(input: DocumentSearchInput): Promise<DocumentHit[]> {
     const request = parseInput(searchSchema, input);
     const { embedding } = this.#parts;
-    const mode = request.mode ?? (embedding ? "hybrid" : "lexical");
-    if (mode !== "lexical" && !embedding) {
-      throw new InvalidInputError(`Search mode "${mode}" needs an embedder; pass one to createMemory, or use mode "lexical".`);
-    }
+    const mode = searchModeFor(request.mode, embedding !== undefined);
     if (request.query.trim() === "") return [];
     const candidates = Math.max(50, request.limit * this.#parts.search.candidateFactor);
     const [lexical, vector] = await Promise.all([

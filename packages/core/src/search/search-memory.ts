@@ -8,7 +8,7 @@ import { type FusedHit, type FusionOptions, fuseRankings } from "./fuse-rankings
 import { cosineSimilarity, maximalMarginalRelevance } from "./mmr.js";
 import { queryVectorFor, queryVectorSchema } from "./query-vector.js";
 import type { VectorModel } from "./search-messages.js";
-import type { SearchOptions, SearchResult } from "./search-options.js";
+import { type SearchOptions, type SearchResult, searchModeFor } from "./search-options.js";
 import { smoothNeighbours } from "./smooth-neighbours.js";
 import { wordDice } from "./word-dice.js";
 
@@ -70,10 +70,7 @@ export async function searchMemory(
     throw new InvalidInputError(`Invalid search ${issues[0]?.path}: ${issues[0]?.message}.`, { issues });
   }
   const request = parsed.data;
-  const mode = request.mode ?? (embedding ? "hybrid" : "lexical");
-  if (mode !== "lexical" && !embedding) {
-    throw new InvalidInputError(`Search mode "${mode}" needs an embedder; pass one to createMemory, or use mode "lexical".`);
-  }
+  const mode = searchModeFor(request.mode, embedding !== undefined);
   if (request.query.trim() === "") return [];
   const candidates = Math.max(50, request.limit * tuning.candidateFactor);
   const filters = request;

@@ -1,9 +1,22 @@
+import { InvalidInputError } from "../errors/invalid-input-error.js";
 import type { MessageRole } from "../ingest/message-input.js";
 import type { StoredMessage } from "../store/stored-message.js";
 import type { SearchFilters } from "./search-filters.js";
 
 /** How {@link Memory.search} ranks. */
 export type SearchMode = "hybrid" | "lexical" | "vector";
+
+/**
+ * The mode a search runs in: the one asked for, else `hybrid` with an embedder and `lexical` without.
+ * @throws InvalidInputError for `vector` or `hybrid` without an embedder.
+ */
+export function searchModeFor(requested: SearchMode | undefined, hasEmbedder: boolean): SearchMode {
+  const mode = requested ?? (hasEmbedder ? "hybrid" : "lexical");
+  if (mode !== "lexical" && !hasEmbedder) {
+    throw new InvalidInputError(`Search mode "${mode}" needs an embedder; pass one to createMemory, or use mode "lexical".`);
+  }
+  return mode;
+}
 
 /** A search over a user's conversation pieces. */
 export interface SearchOptions extends SearchFilters {
