@@ -1,50 +1,25 @@
-import { once } from "node:events";
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { UnavailableError } from "../errors/unavailable-error.js";
+import { type FakeReply, fakeOpenAIServer, type ReceivedRequest } from "../testing/fake-openai-server.js";
 import { createTiktokenCounter } from "../tokens/tiktoken-counter.js";
 import { createOpenAICompatibleSummarizer, defaultSummaryInstructions, type OpenAICompatibleSummarizerOptions } from "./openai-compatible-summarizer.js";
 import type { SummaryRequest } from "./summarizer.js";
 
-interface ReceivedRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: { model?: string; messages?: { role: string; content: string }[]; max_tokens?: number; temperature?: number };
-  at: number;
+/** The body of a `/v1/chat/completions` request. */
+interface ChatBody {
+  model?: string;
+  messages?: { role: string; content: string }[];
+  max_tokens?: number;
+  temperature?: number;
 }
 
-/** What the fake server does with one request: answer it, or never answer. */
-type Reply = { status: number; headers?: Record<string, string>; json?: unknown; text?: string } | "hang";
-
-const chatReply = (content: unknown, finishReason = "stop"): Reply => ({
+const chatReply = (content: unknown, finishReason = "stop"): FakeReply => ({
   status: 200,
   json: { id: "chatcmpl-1", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: finishReason }] },
 });
 
-const received: ReceivedRequest[] = [];
-let reply: (request: ReceivedRequest, count: number) => Reply = () => chatReply("Ada plans a trip to Japan in April.");
-const server = createServer((request, response) => void handle(request, response));
-let baseUrl = "";
-
-async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-  let text = "";
-  for await (const chunk of request) text += chunk;
-  const recorded: ReceivedRequest = {
-    method: request.method ?? "",
-    path: request.url ?? "",
-    headers: request.headers,
-    body: JSON.parse(text || "{}"),
-    at: Date.now(),
-  };
-  received.push(recorded);
-  const answer = recorded.path === "/v1/chat/completions" ? reply(recorded, received.length) : { status: 404, json: { error: { message: "Not found" } } };
-  if (answer === "hang") return;
-  response.writeHead(answer.status, { "content-type": answer.text === undefined ? "application/json" : "text/plain", ...answer.headers });
-  response.end(answer.text ?? JSON.stringify(answer.json));
-}
+const fake = fakeOpenAIServer<ChatBody>("/v1/chat/completions", () => chatReply("Ada plans a trip to Japan in April."));
 
 const counter = createTiktokenCounter("o200k_base");
 const request: SummaryRequest = {
@@ -59,7 +34,7 @@ const request: SummaryRequest = {
 };
 
 const create = (options: Partial<OpenAICompatibleSummarizerOptions> = {}) =>
-  createOpenAICompatibleSummarizer({ baseUrl, model: "test-chat", retryBaseDelayMs: 1, ...options });
+  createOpenAICompatibleSummarizer({ baseUrl: fake.baseUrl, model: "test-chat", retryBaseDelayMs: 1, ...options });
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(
@@ -67,30 +42,17 @@ const failure = (promise: Promise<unknown>) =>
     (error: unknown) => error as Error,
   );
 
-beforeAll(async () => {
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-});
-
-beforeEach(() => {
-  received.length = 0;
-  reply = () => chatReply("Ada plans a trip to Japan in April.");
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  server.close();
-  await once(server, "close");
-});
+beforeAll(() => fake.start());
+beforeEach(() => fake.reset());
+afterAll(() => fake.close());
 
 describe("createOpenAICompatibleSummarizer", () => {
   it("sends one well-formed chat completion request and returns the answer", async () => {
-    const summarizer = create({ apiKey: "test-key-1234", baseUrl: `${baseUrl}/`, headers: { "X-Trace": "t-1", authorization: "ignored" } });
+    const summarizer = create({ apiKey: "test-key-1234", baseUrl: `${fake.baseUrl}/`, headers: { "X-Trace": "t-1", authorization: "ignored" } });
     expect(summarizer.id).toBe("openai-compatible:test-chat");
     expect(await summarizer.summarize(request)).toBe("Ada plans a trip to Japan in April.");
-    expect(received).toHaveLength(1);
-    const [sent] = received;
+    expect(fake.received).toHaveLength(1);
+    const [sent] = fake.received;
     expect(sent).toMatchObject({ method: "POST", path: "/v1/chat/completions" });
     expect(sent?.headers).toMatchObject({ authorization: "Bearer test-key-1234", "content-type": "application/json", "x-trace": "t-1" });
     expect(sent?.body).toEqual({
@@ -113,7 +75,7 @@ describe("createOpenAICompatibleSummarizer", () => {
 
   it("sends no key when none is given, and custom instructions and temperature", async () => {
     await create({ apiKey: "", instructions: "Summarize tersely.", temperature: 0 }).summarize({ ...request, previousSummary: undefined });
-    const [sent] = received;
+    const [sent] = fake.received;
     expect(sent?.headers.authorization).toBeUndefined();
     expect(sent?.body.messages?.[0]).toEqual({ role: "system", content: "Summarize tersely." });
     expect(sent?.body.messages?.[1]?.content).toMatch(/^Previous summary:\n\(none\)\n\n/);
@@ -122,53 +84,54 @@ describe("createOpenAICompatibleSummarizer", () => {
 
   it("returns an empty summary without a request when there is nothing to fold", async () => {
     expect(await create().summarize({ messages: [{ role: "user", content: " " }], maxTokens: 10, counter })).toBe("");
-    expect(received).toHaveLength(0);
+    expect(fake.received).toHaveLength(0);
   });
 
   it("caps an answer longer than maxTokens at a sentence end", async () => {
-    reply = () => chatReply(`  Ada flies to Japan in April. ${"She will visit many temples and gardens in Kyoto. ".repeat(20)}`);
+    fake.reply = () => chatReply(`  Ada flies to Japan in April. ${"She will visit many temples and gardens in Kyoto. ".repeat(20)}`);
     const summary = await create().summarize({ ...request, maxTokens: 20 });
     expect(counter.count(summary)).toBeLessThanOrEqual(20);
     expect(summary).toMatch(/^Ada flies to Japan in April\. .*Kyoto\.$/);
   });
 
   it("waits as long as Retry-After asks after a 429", async () => {
-    reply = (_, count) => (count === 1 ? { status: 429, headers: { "retry-after": "1" }, json: { error: { message: "Slow down" } } } : chatReply("Retried."));
+    fake.reply = (_, count) =>
+      count === 1 ? { status: 429, headers: { "retry-after": "1" }, json: { error: { message: "Slow down" } } } : chatReply("Retried.");
     expect(await create().summarize(request)).toBe("Retried.");
-    expect(received).toHaveLength(2);
-    const waited = (received[1]?.at ?? 0) - (received[0]?.at ?? 0);
+    expect(fake.received).toHaveLength(2);
+    const waited = (fake.received[1]?.at ?? 0) - (fake.received[0]?.at ?? 0);
     expect(waited).toBeGreaterThanOrEqual(950);
     expect(waited).toBeLessThan(3000);
   });
 
   it("gives up with UnavailableError after maxRetries 5xx answers", async () => {
-    reply = () => ({ status: 500, json: { error: { message: "Model crashed" } } });
+    fake.reply = () => ({ status: 500, json: { error: { message: "Model crashed" } } });
     const error = await failure(create({ maxRetries: 2 }).summarize(request));
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error.message).toMatch(/chat server http:\/\/127\.0\.0\.1:\d+: the server answered HTTP 500 \(Model crashed\) \(3 attempts\)/);
-    expect(received).toHaveLength(3);
+    expect(fake.received).toHaveLength(3);
   });
 
   it("fails at once with InvalidInputError on a 400, without echoing the transcript or key", async () => {
-    reply = () => ({ status: 400, json: { error: { message: "max_tokens is too large", type: "invalid_request_error" } } });
+    fake.reply = () => ({ status: 400, json: { error: { message: "max_tokens is too large", type: "invalid_request_error" } } });
     const error = await failure(create({ apiKey: "secret-key-5678" }).summarize(request));
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(error.message).toMatch(/HTTP 400 \(max_tokens is too large\)/);
     expect(error.message).not.toMatch(/Japan|secret-key-5678/);
-    expect(received).toHaveLength(1);
+    expect(fake.received).toHaveLength(1);
   });
 
   it("times out a server that never answers, retries, then throws UnavailableError", async () => {
-    reply = () => "hang";
+    fake.reply = () => "hang";
     const error = await failure(create({ timeoutMs: 100, maxRetries: 1 }).summarize(request));
     expect(error).toBeInstanceOf(UnavailableError);
     expect(error.message).toMatch(/no answer within 100 ms \(2 attempts\)/);
-    expect(received).toHaveLength(2);
+    expect(fake.received).toHaveLength(2);
   });
 
   it("rejects malformed answers as internal errors", async () => {
     const summarizer = create();
-    const malformed: Reply[] = [
+    const malformed: FakeReply[] = [
       { status: 200, json: { choices: [] } },
       { status: 200, json: { object: "list", data: [] } },
       chatReply(null),
@@ -176,19 +139,19 @@ describe("createOpenAICompatibleSummarizer", () => {
       { status: 200, text: "<html>proxy login</html>" },
     ];
     for (const answer of malformed) {
-      reply = () => answer;
+      fake.reply = () => answer;
       await expect(summarizer.summarize(request)).rejects.toMatchObject({ code: "internal" });
     }
-    reply = () => chatReply(" \n ");
+    fake.reply = () => chatReply(" \n ");
     await expect(summarizer.summarize(request)).rejects.toMatchObject({ code: "internal", message: expect.stringMatching(/empty summary\.$/) });
-    reply = () => chatReply("", "length");
+    fake.reply = () => chatReply("", "length");
     await expect(summarizer.summarize(request)).rejects.toThrow(/stopped at max_tokens/);
   });
 
   it("stops waiting when the signal aborts", async () => {
     await expect(create().summarize({ ...request, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: "AbortError" });
-    expect(received).toHaveLength(0);
-    reply = () => "hang";
+    expect(fake.received).toHaveLength(0);
+    fake.reply = () => "hang";
     const started = Date.now();
     await expect(create({ timeoutMs: 5000, maxRetries: 0 }).summarize({ ...request, signal: AbortSignal.timeout(100) })).rejects.toMatchObject({
       name: "TimeoutError",
@@ -203,6 +166,6 @@ describe("createOpenAICompatibleSummarizer", () => {
     );
     expect(() => create({ instructions: "" })).toThrow(InvalidInputError);
     await expect(create().summarize({ ...request, maxTokens: 2.5 })).rejects.toMatchObject({ issues: [{ path: "request.maxTokens" }] });
-    expect(received).toHaveLength(0);
+    expect(fake.received).toHaveLength(0);
   });
 });
