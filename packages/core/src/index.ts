@@ -1,3 +1,13 @@
+export {
+  type ApiKeyGrant,
+  type ApiKeyInfo,
+  ApiKeys,
+  type CreateApiKeyInput,
+  type CreatedApiKey,
+  grantAllowsScope,
+  grantAllowsUser,
+} from "./api-keys/api-keys.js";
+export { isWithinScope, scopePathSchema } from "./api-keys/scope-path.js";
 export type { BuildContextOptions, BuiltContext } from "./context/build-context.js";
 export type { CompactedConversation, CompactIdleOptions, CompactIdleResult } from "./context/compact-idle.js";
 export { type ContextBudgetDetails, ContextBudgetError } from "./context/context-budget-error.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ApiKeys } from "../api-keys/api-keys.js";
 import { type BuildContextOptions, type BuiltContext, buildContext } from "../context/build-context.js";
 import { type CompactIdleOptions, type CompactIdleResult, compactIdle } from "../context/compact-idle.js";
 import { ReferenceDocuments } from "../documents/documents.js";
@@ -12,6 +13,7 @@ import { type SearchTuning, searchMemory } from "../search/search-memory.js";
 import type { VectorModel } from "../search/search-messages.js";
 import type { SearchOptions, SearchResult } from "../search/search-options.js";
 import { Settings } from "../settings/settings.js";
+import { migrations } from "../store/migrations.js";
 import type { ConversationSummary, HistoryQuery, MemoryStats, PostgresStore } from "../store/postgres-store.js";
 import type { UnembeddedPiece } from "../store/reindex-pieces.js";
 import type { AppendResult, StoredMessage } from "../store/stored-message.js";
@@ -74,6 +76,8 @@ export class Memory {
   readonly settings: Settings;
   /** The user's reference documents (manuals, API specs), split into searchable chunks. */
   readonly documents: ReferenceDocuments;
+  /** API keys of services over this memory (the CrewAI bridge), bound to users and scope paths. */
+  readonly apiKeys: ApiKeys;
 
   readonly #parts: MemoryParts;
   readonly #counters = new Map<string, Promise<TokenCounter>>();
@@ -84,6 +88,7 @@ export class Memory {
     this.modelMemory = new ModelMemory(parts);
     this.settings = new Settings(parts);
     this.documents = new ReferenceDocuments(parts);
+    this.apiKeys = new ApiKeys(parts);
     this.#store = parts.store;
     this.#prepare = parts.prepare;
     this.#embedding = parts.embedding;
@@ -265,6 +270,17 @@ export class Memory {
   /** Deletes a user and all of their data in one transaction. Resolves false when there was none. */
   async deleteUser(options: { userId: string }): Promise<boolean> {
     return this.#store.deleteUser(parseInput(z.object({ userId: id }), options).userId);
+  }
+
+  /**
+   * Whether the database answers and its schema is current: the migrations this version knows that
+   * are not applied yet (`pending`, empty when current). For readiness probes.
+   * @throws UnavailableError when the database cannot be reached.
+   */
+  async schemaStatus(): Promise<{ pending: number[] }> {
+    const { rows } = await this.#store.driver.query<{ version: number }>(`SELECT version FROM ${this.#store.s}.migrations`);
+    const applied = new Set(rows.map((row) => row.version));
+    return { pending: migrations.filter((migration) => !applied.has(migration.version)).map((migration) => migration.version) };
   }
 
   /** Closes what Mnemo opened. Idempotent; a pool or PGlite instance you passed in stays open. */

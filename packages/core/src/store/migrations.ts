@@ -233,4 +233,22 @@ ALTER TABLE ${s}.memory_history ADD COLUMN scope text NOT NULL DEFAULT '/';
 CREATE INDEX memories_recent ON ${s}.memories (user_id, importance DESC, updated_at DESC);
 `,
   },
+  {
+    version: 5,
+    name: "api keys",
+    sql: (s) => `
+-- API keys of services over Mnemo (the CrewAI bridge): a global catalogue like embedding_models, since
+-- one key may act for several users. Only the SHA-256 of a key is stored; key_id is its public part.
+CREATE TABLE ${s}.api_keys (
+  key_id        text PRIMARY KEY,
+  key_hash      bytea NOT NULL,
+  users         text[] NOT NULL,
+  scopes        text[] NOT NULL DEFAULT '{/}',
+  label         text,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  last_used_at  timestamptz,
+  revoked_at    timestamptz
+);
+`,
+  },
 ];
