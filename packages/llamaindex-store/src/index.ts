@@ -1,5 +1,2 @@
-/**
- * Placeholder entry point: this adapter is planned (see the package README) and exports nothing yet.
- * It exists so the workspace, build and dependency direction (adapter → @mnemo/core) are in place.
- */
-export {};
+export { type LlamaIndexMemoryMessage, llamaindexMetadataKey } from "./chat-store/llamaindex-message-mapping.js";
+export { MnemoChatStore, type MnemoChatStoreOptions } from "./chat-store/mnemo-chat-store.js";
