@@ -52,12 +52,28 @@ export type { Embedder } from "./embeddings/embedder.js";
 export { type EmbeddingsLike, type FromEmbeddingsOptions, fromEmbeddings } from "./embeddings/embeddings-adapter.js";
 export { createHuggingFaceEmbedder, type HuggingFaceDtype, type HuggingFaceEmbedderOptions, huggingFaceDtypes } from "./embeddings/huggingface-embedder.js";
 export { createOpenAICompatibleEmbedder, type OpenAICompatibleEmbedderOptions } from "./embeddings/openai-compatible-embedder.js";
+export { type EnhancedPrompt, type EnhanceOptions, type EnhanceSource, enhancePrompt, keywordsOf } from "./enhance/enhance-prompt.js";
+export { type Exchange, type FindExchangesOptions, findExchanges, titleOf } from "./enhance/find-exchanges.js";
 export { ConflictError } from "./errors/conflict-error.js";
 export { type InputIssue, InvalidInputError } from "./errors/invalid-input-error.js";
 export { MigrationError } from "./errors/migration-error.js";
 export { MnemoError, type MnemoErrorCode, type MnemoErrorOptions } from "./errors/mnemo-error.js";
 export { NotFoundError } from "./errors/not-found-error.js";
 export { UnavailableError } from "./errors/unavailable-error.js";
+export { type ChatGptReadOptions, parseChatGptConversation, readChatGptExport } from "./importers/chatgpt.js";
+export { emptyImportReport, type ImportOptions, type ImportReport, importConversations } from "./importers/import-conversations.js";
+export {
+  type ImportedConversation,
+  type ImportedMessage,
+  type ImportItem,
+  type ImportProblem,
+  importedMessageId,
+  toMessageInputs,
+} from "./importers/imported-conversation.js";
+export { type JsonlReadOptions, readJsonl } from "./importers/jsonl.js";
+export { type LangChainPostgresReadOptions, readLangChainPostgres } from "./importers/langchain-postgres.js";
+export { defaultLmStudioFolder, type LmStudioReadOptions, parseLmStudioConversation, readLmStudioFolder } from "./importers/lmstudio.js";
+export { defaultMaxFileBytes } from "./importers/read-source-file.js";
 export {
   type DedupeMode,
   defaultMessageLimits,
