@@ -1,2 +1,4 @@
 export { type LlamaIndexMemoryMessage, llamaindexMetadataKey } from "./chat-store/llamaindex-message-mapping.js";
 export { MnemoChatStore, type MnemoChatStoreOptions } from "./chat-store/mnemo-chat-store.js";
+export { fromLlamaIndexEmbedding } from "./embeddings/from-llamaindex-embedding.js";
+export { MnemoEmbedding, type MnemoEmbeddingOptions } from "./embeddings/mnemo-embedding.js";
