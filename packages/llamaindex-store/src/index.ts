@@ -2,3 +2,13 @@ export { type LlamaIndexMemoryMessage, llamaindexMetadataKey } from "./chat-stor
 export { MnemoChatStore, type MnemoChatStoreOptions } from "./chat-store/mnemo-chat-store.js";
 export { fromLlamaIndexEmbedding } from "./embeddings/from-llamaindex-embedding.js";
 export { MnemoEmbedding, type MnemoEmbeddingOptions } from "./embeddings/mnemo-embedding.js";
+export {
+  createMnemoTools,
+  createRetrieveUserInfoTool,
+  createSaveToModelMemoryTool,
+  type MnemoTool,
+  type MnemoToolContext,
+  type MnemoToolsOptions,
+  type RetrieveUserInfoArguments,
+  type SaveToModelMemoryArguments,
+} from "./tools/mnemo-tools.js";
