@@ -1,6 +1,7 @@
 import { BaseListChatMessageHistory } from "@langchain/core/chat_history";
-import { type BaseMessage, SystemMessage } from "@langchain/core/messages";
+import type { BaseMessage } from "@langchain/core/messages";
 import type { Memory, StoredMessage } from "@mnemo/core";
+import { contextMessages } from "./context/context-messages.js";
 import { toLangChainMessage, toMessageInput } from "./langchain-message-mapping.js";
 
 /** Options for {@link MnemoChatMessageHistory}. */
@@ -90,11 +91,7 @@ export class MnemoChatMessageHistory extends BaseListChatMessageHistory {
     // buildContext needs at least one turn; an empty session simply has no window.
     if ((await this.#memory.history({ ...this.#scope(), last: 1 })).length === 0) return [];
     const context = await this.#memory.buildContext({ ...this.#scope(), maxTokens, retrieval: false, memories: false });
-    const included = new Set(context.sections.recent.included);
-    // The packer drops the oldest turns first, so the included turns are the newest ones.
-    const recent = included.size === 0 ? [] : await this.#memory.history({ ...this.#scope(), last: included.size });
-    const turns = recent.filter((message) => included.has(message.id)).map(toLangChainMessage);
-    const first = context.messages[0];
-    return first?.role === "system" ? [new SystemMessage(first.content), ...turns] : turns;
+    const { system, turns } = await contextMessages(this.#memory, this.#scope(), context);
+    return system ? [system, ...turns] : turns;
   }
 }

@@ -1,0 +1,1 @@
+export { createMnemoMiddleware, type MnemoMiddlewareOptions } from "./mnemo-middleware.js";
