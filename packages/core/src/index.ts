@@ -96,6 +96,12 @@ export {
   type NearDuplicateOptions,
   type UpdateMemoryInput,
 } from "./model-memory/model-memory.js";
+export { EmbeddingDimensionError } from "./records/embedding-dimension-error.js";
+export { type FilterOperator, filterOperators, type MetadataFilter } from "./records/metadata-filter.js";
+export type { DeleteRecordsInput, RecordInput, RecordQueryInput, RecordVectorModel, UpsertRecordsInput } from "./records/record-schemas.js";
+export { Records, type ScopeCount } from "./records/records.js";
+export type { RecordHit, StoredRecord } from "./records/stored-record.js";
+export type { UpsertResult } from "./records/write-records.js";
 export type { Bm25Options } from "./search/bm25-sql.js";
 export { type Fused, type FusedHit, type FusionOptions, fuseRanked, fuseRankings } from "./search/fuse-rankings.js";
 export { cosineSimilarity, type MmrOptions, maximalMarginalRelevance, type RelevanceCandidate } from "./search/mmr.js";

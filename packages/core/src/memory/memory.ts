@@ -9,6 +9,7 @@ import type { MessageInput } from "../ingest/message-input.js";
 import { type PreparedMessage, type PrepareOptions, prepareMessages } from "../ingest/prepare-messages.js";
 import { keybertKeywords } from "../keywords/keybert.js";
 import { ModelMemory } from "../model-memory/model-memory.js";
+import { Records } from "../records/records.js";
 import { type SearchTuning, searchMemory } from "../search/search-memory.js";
 import type { VectorModel } from "../search/search-messages.js";
 import type { SearchOptions, SearchResult } from "../search/search-options.js";
@@ -76,6 +77,8 @@ export class Memory {
   readonly settings: Settings;
   /** The user's reference documents (manuals, API specs), split into searchable chunks. */
   readonly documents: ReferenceDocuments;
+  /** Records of named collections with client-supplied vectors, metadata filters and scopes (LlamaIndex nodes, CrewAI memories). */
+  readonly records: Records;
   /** API keys of services over this memory (the CrewAI bridge), bound to users and scope paths. */
   readonly apiKeys: ApiKeys;
 
@@ -88,6 +91,7 @@ export class Memory {
     this.modelMemory = new ModelMemory(parts);
     this.settings = new Settings(parts);
     this.documents = new ReferenceDocuments(parts);
+    this.records = new Records(parts);
     this.apiKeys = new ApiKeys(parts);
     this.#store = parts.store;
     this.#prepare = parts.prepare;

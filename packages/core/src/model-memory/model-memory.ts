@@ -72,7 +72,8 @@ const metadata = z.record(z.string(), z.unknown()).superRefine((value, context) 
   const problem = jsonProblem(value);
   if (problem) context.addIssue({ code: "custom", message: problem });
 });
-const scope = z
+/** A scope path such as `/` or `/crew/researcher`: no spaces, `%`, `*`, empty segments or `..`. */
+export const scope = z
   .string()
   .regex(/^\/([^/\s%*\u0000]+\/)*([^/\s%*\u0000]+)?$/u, "must be a path such as / or /crew/researcher (no spaces, %, * or empty segments)")
   .max(512)

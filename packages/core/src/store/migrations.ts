@@ -234,6 +234,48 @@ CREATE INDEX memories_recent ON ${s}.memories (user_id, importance DESC, updated
 `,
   },
   {
+    version: 4,
+    name: "records",
+    sql: (s) => `
+-- Records: externally embedded, metadata-filtered items of named collections (LlamaIndex nodes,
+-- CrewAI memory records), one row per (user, collection, caller's id). The scope is C-collated so
+-- a path prefix is a plain index range (never LIKE).
+CREATE TABLE ${s}.records (
+  user_id           text NOT NULL,
+  collection        text NOT NULL,
+  record_id         text NOT NULL,
+  content           text NOT NULL,
+  metadata          jsonb NOT NULL DEFAULT '{}',
+  source_id         text,
+  scope             text COLLATE "C" NOT NULL DEFAULT '/',
+  categories        text[] NOT NULL DEFAULT '{}',
+  importance        real NOT NULL DEFAULT 0.5 CHECK (importance BETWEEN 0 AND 1),
+  private           boolean NOT NULL DEFAULT false,
+  token_count       integer NOT NULL CHECK (token_count >= 0),
+  search_vector     tsvector NOT NULL,
+  created_at        timestamptz NOT NULL DEFAULT now(),
+  updated_at        timestamptz NOT NULL DEFAULT now(),
+  last_accessed_at  timestamptz,
+  PRIMARY KEY (user_id, collection, record_id)
+);
+CREATE INDEX records_source ON ${s}.records (user_id, collection, source_id) WHERE source_id IS NOT NULL;
+CREATE INDEX records_scope ON ${s}.records (user_id, collection, scope);
+CREATE INDEX records_created ON ${s}.records (user_id, collection, created_at, record_id);
+CREATE INDEX records_search ON ${s}.records USING gin (search_vector);
+
+-- Vectors per (record, model): client-supplied (a caller-named model) or made by the memory's
+-- embedder; each model gets its own partial HNSW index when it is first used for records.
+CREATE TABLE ${s}.record_embeddings (
+  user_id     text NOT NULL,
+  collection  text NOT NULL,
+  record_id   text NOT NULL,
+  model_id    integer NOT NULL,
+  embedding   vector NOT NULL,
+  PRIMARY KEY (user_id, collection, record_id, model_id)
+);
+`,
+  },
+  {
     version: 5,
     name: "api keys",
     sql: (s) => `

@@ -354,6 +354,8 @@ export class PostgresStore {
       "settings",
       "document_chunks",
       "documents",
+      "record_embeddings",
+      "records",
     ];
     return this.driver.transaction(async (transaction) => {
       for (const table of tables) await transaction.query(`DELETE FROM ${this.s}.${table} WHERE user_id = $1`, [userId]);

@@ -1,0 +1,93 @@
+import type { z } from "zod";
+import { InvalidInputError } from "../errors/invalid-input-error.js";
+import type { MemoryParts } from "../memory/memory.js";
+import { fuseRanked } from "../search/fuse-rankings.js";
+import { cosineSimilarity, maximalMarginalRelevance } from "../search/mmr.js";
+import type { VectorModel } from "../search/search-messages.js";
+import { wordDice } from "../search/word-dice.js";
+import type { querySchema } from "./record-schemas.js";
+import { lexicalRecords, type RankedRecord, vectorRecords } from "./record-search.js";
+import { type RecordHit, readRecords, readVectors, toRecord } from "./stored-record.js";
+
+type QueryRequest = z.output<typeof querySchema>;
+
+/** How a query runs: its mode, the query vector and the model whose vectors it is compared with. */
+export interface QueryPlan {
+  mode: "vector" | "lexical" | "hybrid";
+  /** Undefined when the model has no stored vectors (the vector leg finds nothing). */
+  model: VectorModel | undefined;
+  vector: readonly number[] | undefined;
+}
+
+/**
+ * The mode of a query: as asked, else hybrid when it has text and a vector (given, or made from the
+ * text by the memory's embedder), else whichever it has.
+ * @throws InvalidInputError when the query has neither, or lacks what its mode needs.
+ */
+export function queryMode(request: QueryRequest, canEmbedText: boolean): QueryPlan["mode"] {
+  const hasText = request.text !== undefined;
+  const hasVector = request.vector !== undefined || (hasText && canEmbedText && request.text?.trim() !== "");
+  const mode = request.mode ?? (hasText && hasVector ? "hybrid" : hasVector ? "vector" : "lexical");
+  if (!hasText && !hasVector)
+    throw new InvalidInputError("Invalid query: give a vector, a text, or both.", { issues: [{ path: "vector", message: "or text is required" }] });
+  if (mode !== "vector" && !hasText)
+    throw new InvalidInputError(`Invalid text: mode "${mode}" needs a text.`, { issues: [{ path: "text", message: "is required" }] });
+  if (mode !== "lexical" && !hasVector) {
+    throw new InvalidInputError(`Invalid vector: mode "${mode}" needs a vector, or a memory with an embedder to embed the text.`, {
+      issues: [{ path: "vector", message: "is required" }],
+    });
+  }
+  return mode;
+}
+
+/** Runs a planned query: the legs, fusion, minScore, MMR, then reads the records. */
+export async function runQuery(parts: MemoryParts, request: QueryRequest, plan: QueryPlan): Promise<RecordHit[]> {
+  const { userId, collection } = request;
+  const selection = request;
+  const pool = request.mmr ? (request.mmr.fetchK ?? Math.max(request.limit * 4, 20)) : request.limit;
+  const fusion = request.alpha === undefined ? parts.search.fusion : { ...parts.search.fusion, lexicalWeight: 1 - request.alpha, vectorWeight: request.alpha };
+  const runs = (leg: "lexical" | "vector") =>
+    plan.mode === leg || (plan.mode === "hybrid" && (leg === "lexical" ? fusion.lexicalWeight : fusion.vectorWeight) > 0);
+  const legLimit = plan.mode === "hybrid" ? Math.max(50, pool * parts.search.candidateFactor) : pool;
+  const [lexical, vector] = await Promise.all([
+    runs("lexical") ? lexicalRecords(parts, { userId, collection, selection, limit: legLimit, text: request.text ?? "" }) : [],
+    runs("vector") && plan.model && plan.vector
+      ? vectorRecords(parts, { userId, collection, selection, limit: legLimit, vector: plan.vector, model: plan.model })
+      : [],
+  ]);
+  let ranked: RankedRecord[] =
+    plan.mode === "hybrid"
+      ? fuseRanked(lexical, vector, (hit) => hit.record_id, fusion).map((hit) => ({ record_id: hit.item.record_id, score: hit.score }))
+      : plan.mode === "lexical"
+        ? lexical
+        : vector;
+  if (request.minScore !== undefined) ranked = ranked.filter((hit) => hit.score >= (request.minScore as number));
+  ranked = ranked.slice(0, pool);
+  const key = { userId, collection };
+  const rows = await readRecords(
+    parts.store.driver,
+    parts.store.s,
+    key,
+    ranked.map((hit) => hit.record_id),
+  );
+  const vectors =
+    request.includeVectors || request.mmr ? await readVectors(parts.store.driver, parts.store.s, key, [...rows.keys()], plan.model?.modelId) : new Map();
+  if (request.mmr) {
+    const best = ranked[0]?.score || 1;
+    const similarity = (a: RankedRecord, b: RankedRecord): number => {
+      const left = vectors.get(a.record_id);
+      const right = vectors.get(b.record_id);
+      return left && right ? cosineSimilarity(left, right) : wordDice(rows.get(a.record_id)?.content ?? "", rows.get(b.record_id)?.content ?? "");
+    };
+    ranked = maximalMarginalRelevance(
+      ranked.map((hit) => ({ item: hit, relevance: hit.score / best })),
+      similarity,
+      { lambda: request.mmr.lambda, limit: request.limit },
+    );
+  }
+  return ranked.slice(0, request.limit).flatMap((hit) => {
+    const row = rows.get(hit.record_id);
+    // A record deleted between ranking and reading is left out.
+    return row ? [{ record: toRecord(row, request.includeVectors ? vectors.get(hit.record_id) : undefined), score: hit.score }] : [];
+  });
+}

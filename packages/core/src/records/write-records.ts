@@ -1,0 +1,100 @@
+import type { Queryable } from "../driver/driver.js";
+
+/** A validated record, with its token count and the vector to store (given or embedded), if any. */
+export interface PreparedRecord {
+  id: string;
+  content: string;
+  metadata?: Record<string, unknown> | undefined;
+  sourceId?: string | null | undefined;
+  scope: string;
+  categories: string[];
+  importance: number;
+  private: boolean;
+  createdAt?: Date | undefined;
+  lastAccessedAt?: Date | null | undefined;
+  tokenCount: number;
+  vector?: readonly number[] | undefined;
+}
+
+/** What {@link Records.upsert} did: `unchanged` records matched what was stored, and nothing was written for them. */
+export interface UpsertResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Upserts records and their vectors (for `modelId`) inside the caller's transaction. A record whose
+ * content changes loses its vectors of every model (they describe the old text) unless new ones come
+ * with it; `created_at` is kept on update, `updated_at` is bumped only when something changed.
+ */
+export async function writeRecords(
+  db: Queryable,
+  s: string,
+  request: { userId: string; collection: string; searchConfig: string; records: readonly PreparedRecord[]; modelId: number | undefined },
+): Promise<UpsertResult> {
+  const { userId, collection, records } = request;
+  if (records.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+  const key = [userId, collection];
+  await db.query(`INSERT INTO ${s}.users (user_id) VALUES ($1) ON CONFLICT DO NOTHING`, [userId]);
+  const { rows: existing } = await db.query<{ record_id: string; content: string }>(
+    `SELECT record_id, content FROM ${s}.records WHERE user_id = $1 AND collection = $2 AND record_id = ANY($3::text[]) ORDER BY record_id FOR UPDATE`,
+    [...key, records.map((record) => record.id)],
+  );
+  const before = new Map(existing.map((row) => [row.record_id, row.content]));
+  const { rows: written } = await db.query<{ record_id: string }>(
+    `INSERT INTO ${s}.records AS t (user_id, collection, record_id, content, metadata, source_id, scope, categories, importance, private,
+       token_count, search_vector, created_at, last_accessed_at)
+     SELECT $1, $2, x.id, x.content, x.metadata::jsonb, x.source, x.scope, ARRAY(SELECT jsonb_array_elements_text(x.categories::jsonb)),
+       x.importance, x.private, x.tokens, to_tsvector($3::regconfig, x.content), coalesce(x.created, now()), x.accessed
+     FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::real[], $11::bool[], $12::int4[],
+       $13::timestamptz[], $14::timestamptz[]) AS x(id, content, metadata, source, scope, categories, importance, private, tokens, created, accessed)
+     ON CONFLICT (user_id, collection, record_id) DO UPDATE SET content = excluded.content, metadata = excluded.metadata,
+       source_id = excluded.source_id, scope = excluded.scope, categories = excluded.categories, importance = excluded.importance,
+       private = excluded.private, token_count = excluded.token_count, search_vector = excluded.search_vector,
+       last_accessed_at = coalesce(excluded.last_accessed_at, t.last_accessed_at), updated_at = now()
+     WHERE (t.content, t.metadata, t.source_id, t.scope, t.categories, t.importance, t.private)
+             IS DISTINCT FROM (excluded.content, excluded.metadata, excluded.source_id, excluded.scope, excluded.categories, excluded.importance, excluded.private)
+        OR (excluded.last_accessed_at IS NOT NULL AND excluded.last_accessed_at IS DISTINCT FROM t.last_accessed_at)
+     RETURNING t.record_id`,
+    [
+      ...key,
+      request.searchConfig,
+      records.map((record) => record.id),
+      records.map((record) => record.content),
+      records.map((record) => JSON.stringify(record.metadata ?? {})),
+      records.map((record) => record.sourceId ?? null),
+      records.map((record) => record.scope),
+      records.map((record) => JSON.stringify(record.categories)),
+      records.map((record) => record.importance),
+      records.map((record) => record.private),
+      records.map((record) => record.tokenCount),
+      records.map((record) => record.createdAt ?? null),
+      records.map((record) => record.lastAccessedAt ?? null),
+    ],
+  );
+  const changed = new Set(written.map((row) => row.record_id));
+  const rewritten = records.filter((record) => before.has(record.id) && before.get(record.id) !== record.content).map((record) => record.id);
+  if (rewritten.length > 0) {
+    await db.query(`DELETE FROM ${s}.record_embeddings WHERE user_id = $1 AND collection = $2 AND record_id = ANY($3::text[])`, [...key, rewritten]);
+  }
+  const withVectors = records.filter((record) => record.vector !== undefined);
+  if (request.modelId !== undefined && withVectors.length > 0) {
+    const { rows: revectored } = await db.query<{ record_id: string }>(
+      `INSERT INTO ${s}.record_embeddings AS t (user_id, collection, record_id, model_id, embedding)
+       SELECT $1, $2, x.id, $3, x.v::vector FROM unnest($4::text[], $5::text[]) AS x(id, v)
+       ON CONFLICT (user_id, collection, record_id, model_id) DO UPDATE SET embedding = excluded.embedding
+       WHERE t.embedding IS DISTINCT FROM excluded.embedding
+       RETURNING t.record_id`,
+      [...key, request.modelId, withVectors.map((record) => record.id), withVectors.map((record) => JSON.stringify(record.vector))],
+    );
+    const vectorOnly = revectored.map((row) => row.record_id).filter((id) => before.has(id) && !changed.has(id));
+    if (vectorOnly.length > 0) {
+      await db.query(`UPDATE ${s}.records SET updated_at = now() WHERE user_id = $1 AND collection = $2 AND record_id = ANY($3::text[])`, [...key, vectorOnly]);
+      for (const id of vectorOnly) changed.add(id);
+    }
+  }
+  const inserted = records.filter((record) => !before.has(record.id)).length;
+  const updated = [...changed].filter((id) => before.has(id)).length;
+  return { inserted, updated, unchanged: records.length - inserted - updated };
+}
