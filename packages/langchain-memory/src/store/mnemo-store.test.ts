@@ -128,8 +128,10 @@ describe.each(testEngines())("MnemoStore on $name", (engine) => {
       const remember = tool(
         async ({ fact }, runtime: ToolRuntime) => {
           const userId = (runtime.context as { userId: string }).userId;
-          await runtime.store?.put([userId, "facts"], "diet", { text: fact });
-          const items = await (runtime.store as unknown as MnemoStore).search([userId], { query: "diet" });
+          // ToolRuntime types the store as @langchain/core's key-value store; in an agent it is the LangGraph store passed in.
+          const graphStore = runtime.store as unknown as MnemoStore;
+          await graphStore.put([userId, "facts"], "diet", { text: fact });
+          const items = await graphStore.search([userId], { query: "diet" });
           return items.map((item) => item.value.text).join("; ");
         },
         { name: "remember", description: "Remember a fact.", schema: z.object({ fact: z.string() }) },
