@@ -8,6 +8,7 @@ import { requestLog } from "../logging/request-log.js";
 import { registerConversationRoutes } from "../routes/conversation-routes.js";
 import { registerHealthRoutes } from "../routes/health-routes.js";
 import { registerModelMemoryRoutes } from "../routes/model-memory-routes.js";
+import { registerRecordRoutes } from "../routes/record-routes.js";
 import { registerSettingRoutes } from "../routes/setting-routes.js";
 import type { BridgeApp, BridgeEnv } from "./bridge-env.js";
 import { HttpError } from "./http-error.js";
@@ -59,6 +60,7 @@ export function createBridgeApp(options: BridgeAppOptions): BridgeApp {
   app.use("/v1/*", authenticate(memory));
   const dependencies = { app, memory };
   registerHealthRoutes(dependencies);
+  registerRecordRoutes(dependencies);
   registerConversationRoutes(dependencies);
   registerModelMemoryRoutes(dependencies);
   registerSettingRoutes(dependencies);

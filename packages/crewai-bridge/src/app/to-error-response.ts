@@ -32,7 +32,11 @@ export function toErrorResponse(error: unknown, context: Context): Response {
 
 /** The status, body and headers an error is answered with. */
 export function describeError(error: unknown): { status: Status; body: ErrorBody; headers: Record<string, string> } {
-  if (error instanceof HttpError) return { status: error.status, body: { error: { code: error.code, message: error.message } }, headers: error.headers };
+  if (error instanceof HttpError) {
+    const body: ErrorBody = { error: { code: error.code, message: error.message } };
+    for (const [field, value] of Object.entries(error.details)) if (value !== undefined) Object.assign(body.error, { [field]: value });
+    return { status: error.status, body, headers: error.headers };
+  }
   if (MnemoError.isInstance(error)) {
     const status = statusOfCode[error.code] ?? 500;
     const details = error as MnemoError & { issues?: { path: string; message: string }[]; reason?: unknown; expected?: unknown; actual?: unknown };

@@ -31,3 +31,10 @@ export function effectiveScopePrefix(grant: ApiKeyGrant, requested: string | und
 export function assertScopeAllowed(grant: ApiKeyGrant, scope: string, field: string): void {
   if (!grantAllowsScope(grant, scope)) throw new HttpError(403, "forbidden", `${field}: outside the scopes this API key covers.`);
 }
+
+/** Where a write without a scope goes: `/` for a whole-user key, the key's scope when it has one. */
+export function defaultWriteScope(grant: ApiKeyGrant, field: string): string {
+  if (grant.scopes.includes("/")) return "/";
+  if (grant.scopes.length === 1) return grant.scopes[0] as string;
+  throw new HttpError(400, "invalid_input", `${field} is required: this API key covers several scopes.`);
+}

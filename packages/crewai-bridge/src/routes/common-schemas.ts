@@ -17,11 +17,13 @@ export const idParam = (name: string) =>
 /** A JSON object of metadata. */
 export const metadataSchema = z.record(z.string(), z.unknown()).openapi({ type: "object", additionalProperties: true });
 
-/** A non-negative integer from a query string. */
-export const queryInteger = (max: number, fallback?: number) => {
-  const schema = z.coerce.number().int("must be an integer").min(0, "must not be negative").max(max, `must be at most ${max}`);
-  return fallback === undefined ? schema.optional() : schema.default(fallback);
-};
+/** A non-negative integer from a query string, optional. */
+export const queryInteger = (max: number) => integerText(max).optional();
+
+/** A non-negative integer from a query string, `fallback` when absent. */
+export const queryIntegerOr = (max: number, fallback: number) => integerText(max).default(fallback);
+
+const integerText = (max: number) => z.coerce.number().int("must be an integer").min(0, "must not be negative").max(max, `must be at most ${max}`);
 
 /** A scope path such as `/` or `/crew/researcher` (validated again, as a path, by core). */
 export const scopeSchema = z.string().max(512).openapi({ example: "/crew/researcher" });

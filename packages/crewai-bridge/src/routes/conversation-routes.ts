@@ -3,7 +3,7 @@ import { messageRoles } from "@mnemo/core";
 import type { RouteDependencies } from "../app/bridge-env.js";
 import { errorResponses } from "../app/error-body.js";
 import { requireWholeUser } from "../auth/scope-access.js";
-import { idParam, metadataSchema, queryInteger, timestampSchema, userHeaders } from "./common-schemas.js";
+import { idParam, metadataSchema, queryInteger, queryIntegerOr, timestampSchema, userHeaders } from "./common-schemas.js";
 import { json } from "./json-response.js";
 
 const tags = ["conversations"];
@@ -127,7 +127,7 @@ const list = createRoute({
   path: "/v1/conversations",
   tags,
   summary: "The user's conversations, most recently active first",
-  request: { headers: userHeaders, query: z.object({ limit: queryInteger(1_000, 50), offset: queryInteger(Number.MAX_SAFE_INTEGER, 0) }) },
+  request: { headers: userHeaders, query: z.object({ limit: queryIntegerOr(1_000, 50), offset: queryIntegerOr(Number.MAX_SAFE_INTEGER, 0) }) },
   responses: {
     200: {
       description: "Conversations with totals",

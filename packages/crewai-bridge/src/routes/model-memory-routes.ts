@@ -3,8 +3,8 @@ import { type ApiKeyGrant, grantAllowsScope, type Memory } from "@mnemo/core";
 import type { RouteDependencies } from "../app/bridge-env.js";
 import { errorResponses } from "../app/error-body.js";
 import { HttpError } from "../app/http-error.js";
-import { assertScopeAllowed, effectiveScopePrefix } from "../auth/scope-access.js";
-import { metadataSchema, queryInteger, scopeSchema, timestampSchema, userHeaders } from "./common-schemas.js";
+import { assertScopeAllowed, defaultWriteScope, effectiveScopePrefix } from "../auth/scope-access.js";
+import { metadataSchema, queryIntegerOr, scopeSchema, timestampSchema, userHeaders } from "./common-schemas.js";
 import { json } from "./json-response.js";
 
 const tags = ["model memory"];
@@ -62,8 +62,8 @@ const list = createRoute({
     query: z.object({
       scope: scopeSchema.optional(),
       category: z.string().max(100).optional(),
-      limit: queryInteger(1_000, 100),
-      offset: queryInteger(Number.MAX_SAFE_INTEGER, 0),
+      limit: queryIntegerOr(1_000, 100),
+      offset: queryIntegerOr(Number.MAX_SAFE_INTEGER, 0),
     }),
   },
   responses: { 200: { description: "Entries", content: { "application/json": { schema: z.object({ entries: z.array(entrySchema) }) } } }, ...errorResponses() },
@@ -138,7 +138,7 @@ const history = createRoute({
 export function registerModelMemoryRoutes({ app, memory }: RouteDependencies): void {
   app.openapi(add, async (c) => {
     const body = c.req.valid("json");
-    const scope = body.scope ?? defaultWriteScope(c.var.grant);
+    const scope = body.scope ?? defaultWriteScope(c.var.grant, "body.scope");
     assertScopeAllowed(c.var.grant, scope, "body.scope");
     return json(c, await memory.modelMemory.add({ ...body, scope, userId: c.var.userId }), 200);
   });
@@ -174,13 +174,6 @@ export function registerModelMemoryRoutes({ app, memory }: RouteDependencies): v
     }
     return json(c, { changes }, 200);
   });
-}
-
-/** Where an add without a scope goes: `/` for a whole-user key, the key's scope when it has one. */
-function defaultWriteScope(grant: ApiKeyGrant): string {
-  if (grant.scopes.includes("/")) return "/";
-  if (grant.scopes.length === 1) return grant.scopes[0] as string;
-  throw new HttpError(400, "invalid_input", "body.scope is required: this API key covers several scopes.");
 }
 
 /** The entry when it exists for the user and lies inside the key's scopes; otherwise 404 (never the data). */
