@@ -1,59 +1,64 @@
-// Mnemo quick start: store a multi-session conversation in an embedded database (PGlite, no
-// server), then read it back: history, statistics, and a long message rebuilt from its pieces.
-import { readFile } from "node:fs/promises";
+// Mnemo quick start: import realistic LM Studio conversations into an embedded store (PGlite: no
+// server, offline), print statistics and topics, then answer a question the way Mnemo helps a local
+// model — an enhanced prompt built from relevant earlier exchanges, and a token-budgeted context.
+// One process, one store opening; each step names the `mnemo` command that does the same.
 import { resolve } from "node:path";
-import { createMemory } from "@mnemo/core";
+import { createMemory, enhancePrompt, importConversations, readLmStudioFolder } from "@mnemo/core";
 
+const started = Date.now();
 const dataDir = resolve(process.env.MNEMO_HOME ?? ".mnemo-quickstart");
-const sample = JSON.parse(await readFile(new URL("./conversation.json", import.meta.url), "utf8"));
-const memory = await createMemory({ database: { dataDir }, tokenizer: "gpt-4o" });
+const samples = resolve(import.meta.dirname, "../lmstudio-sample");
+const userId = "me";
+const question = "How can I make my nightly PostgreSQL load of 40 million rows faster?";
+const step = (title, command) => console.log(`\n── ${title}   (same as: mnemo --data-dir ${dataDir} ${command})`);
 
-const messages = sample.sessions.flatMap((session) =>
-  session.turns.map((turn, index) => ({
-    userId: sample.userId,
-    conversationId: session.conversationId,
-    role: turn.role,
-    content: turn.content,
-    createdAt: new Date(Date.parse(session.startedAt) + index * 45_000),
-  })),
-);
-const results = await memory.appendMany(messages);
-console.log(`Stored in ${dataDir} (${memory.engine}, tokenizer ${memory.tokenizer.name})`);
-console.log(`  ${results.filter((result) => result.created).length} new messages, ${results.filter((result) => !result.created).length} already stored\n`);
+const memory = await createMemory({ database: { dataDir } });
+try {
+  console.log(`Mnemo quick start: embedded store in ${dataDir}; nothing leaves this machine.`);
 
-for (const conversation of (await memory.conversations({ userId: sample.userId })).reverse()) {
-  console.log(`── ${conversation.conversationId}: ${conversation.messageCount} messages, ${conversation.tokenCount} tokens`);
-  for (const message of await memory.history({ userId: sample.userId, conversationId: conversation.conversationId, last: 50 })) {
-    const text = message.content.length > 90 ? `${message.content.slice(0, 87).replaceAll("\n", " ")}...` : message.content;
-    console.log(`  #${message.seq} ${message.role.padEnd(9)} ${String(message.tokenCount).padStart(4)} tok  ${text}`);
-  }
+  step("Import the sample LM Studio conversations", "import lmstudio examples/lmstudio-sample");
+  const report = await importConversations(memory, { userId, items: readLmStudioFolder(samples) });
+  const { created, updated, unchanged } = report.conversations;
+  console.log(
+    `${created} new, ${updated} updated, ${unchanged} unchanged conversations; ${report.messages.added} new messages, ${report.messages.existing} already stored.`,
+  );
+
+  step("Statistics and topics", "stats");
+  const stats = await memory.stats({ userId });
+  console.log(
+    `${stats.conversations} conversations, ${stats.messages} messages, ${stats.tokens} tokens, ${stats.firstMessageAt?.toISOString().slice(0, 10)} to ${stats.lastMessageAt?.toISOString().slice(0, 10)}`,
+  );
+  for (const [role, totals] of Object.entries(stats.byRole))
+    console.log(`  ${role.padEnd(9)} ${String(totals.messages).padStart(3)} messages ${String(totals.tokens).padStart(6)} tokens`);
+  const { topics } = await memory.topics({ userId });
+  for (const topic of topics) console.log(`  topic: ${topic.keywords.join(", ")} (${topic.conversations.length} conversations)`);
+
+  step("An enhanced prompt for a new question, context within 600 tokens", `enhance "${question}"`);
+  const enhanced = await enhancePrompt(memory, { userId, question, maxContextTokens: 600 });
+  console.log(enhanced.prompt);
+  console.log(
+    `\n(${enhanced.sources.length} earlier exchanges, ${enhanced.tokens.context} context tokens, keywords: ${enhanced.keywords.join(", ")}; summariser: ${enhanced.summarizer})`,
+  );
+
+  step("The same question in a new chat: the budgeted context for the next model call", "context quickstart:new-chat --max-tokens 1200 --reserve 400");
+  await memory.settings.set({ userId, key: "system_prompt", value: "You are a concise assistant. Use what you know about the user." });
+  await memory.modelMemory.add({ userId, content: "Runs PostgreSQL 16 and loads data nightly from CSV files", category: "setup", by: "model" });
+  await memory.append({ userId, conversationId: "quickstart:new-chat", role: "user", content: question });
+  const { messages, tokenCount, budget, sections } = await memory.buildContext({
+    userId,
+    conversationId: "quickstart:new-chat",
+    maxTokens: 1200,
+    reserve: 400,
+  });
+  console.log(
+    `${tokenCount} tokens ≤ ${budget.maxTokens} − ${budget.reserve} reserved for the answer: ${Object.entries(sections)
+      .filter(([, section]) => section.tokens > 0)
+      .map(([name, section]) => `${name} ${section.tokens}`)
+      .join(", ")}`,
+  );
+  for (const message of messages) console.log(`\n[${message.role}]\n${message.content}`);
+} finally {
+  await memory.close();
 }
-
-const stats = await memory.stats({ userId: sample.userId });
-console.log(
-  `\nStatistics for ${sample.userId}: ${stats.conversations} conversations, ${stats.messages} messages, ${stats.tokens} tokens in ${stats.pieces} pieces`,
-);
-for (const [role, totals] of Object.entries(stats.byRole)) console.log(`  ${role.padEnd(9)} ${totals.messages} messages, ${totals.tokens} tokens`);
-
-const longest = results.reduce((best, result) => (result.pieceCount > best.pieceCount ? result : best));
-const original = messages[results.indexOf(longest)].content.normalize("NFC");
-const rebuilt = await memory.getMessage({ userId: longest.userId, conversationId: longest.conversationId, id: longest.id });
-console.log(`\nLongest message: ${longest.tokenCount} tokens stored in ${longest.pieceCount} pieces (512 tokens at most each);`);
-console.log(
-  `rebuilt from its pieces it is ${rebuilt.content === original ? "byte for byte identical" : "DIFFERENT"} to what was sent (sha256 ${rebuilt.sha256.slice(0, 16)}…):\n`,
-);
-console.log(rebuilt.content.split("\n").slice(0, 3).join("\n"));
-console.log("…");
-
-// What the model sees on the next call: the last conversation within a 1,500-token budget.
-const [latest] = await memory.conversations({ userId: sample.userId, limit: 1 });
-await memory.modelMemory.add({ userId: sample.userId, content: "Prefers step-by-step answers", category: "style", by: "model" });
-const context = await memory.buildContext({ userId: sample.userId, conversationId: latest.conversationId, maxTokens: 1500, reserve: 300 });
-console.log(`
-Context for the next call in ${latest.conversationId}: ${context.messages.length} messages, ${context.tokenCount} tokens (budget 1,200)`);
-for (const [name, section] of Object.entries(context.sections)) {
-  const left = section.omitted.length ? `, ${section.omitted.length} left out (${[...new Set(section.omitted.map((o) => o.reason))].join(", ")})` : "";
-  console.log(`  ${name.padEnd(9)} ${String(section.tokens).padStart(4)} tok, ${section.included.length} included${left}`);
-}
-console.log(`  summary: ${context.summary.status}`);
-await memory.close();
+console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Run it again: nothing new is stored (imports are idempotent).`);
+console.log('Next: mnemo import lmstudio (your ~/.lmstudio/conversations), mnemo enhance "…" --copy, mnemo ui — see packages/cli/README.md.');

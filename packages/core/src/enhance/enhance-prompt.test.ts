@@ -74,6 +74,8 @@ describe.each(testEngines())("enhancePrompt on $name", (engine) => {
 
   it.skipIf(!engine.available)("builds context from the relevant exchanges only, within the token budget, then the question", async () => {
     const memory = await open();
+    // The question being asked, already stored in the current chat, is not its own context.
+    await memory.append({ userId: "me", conversationId: "now", role: "user", content: "How can I make my Postgres import faster?" });
     const result = await enhancePrompt(memory, { userId: "me", question: "How can I make my Postgres import faster?", maxContextTokens: 300 });
     expect(result.keywords).toEqual(["make", "postgres", "import", "faster"]);
     expect(result.sources.map((source) => source.conversationId).sort()).toEqual(["pg", "pg2"]);

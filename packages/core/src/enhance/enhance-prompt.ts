@@ -20,6 +20,8 @@ export interface EnhanceOptions {
   summarizer?: Summarizer | undefined;
   /** Only these conversations. @default all of the user's */
   conversationIds?: string[] | undefined;
+  /** Exchanges scoring below this share of the best one are left out. @default 0.25 */
+  minRelativeScore?: number | undefined;
   /** Search mode. @default hybrid with an embedder, else lexical */
   mode?: "hybrid" | "lexical" | "vector" | undefined;
 }
@@ -59,6 +61,7 @@ const schema = z.object({
   maxContextTokens: z.number().int().min(50).max(100_000).default(600),
   conversationIds: z.array(idSchema).optional(),
   mode: z.enum(["hybrid", "lexical", "vector"]).optional(),
+  minRelativeScore: z.number().min(0).max(1).default(0.25),
 });
 
 const stopWords = new Set(englishStopWords);
@@ -84,6 +87,8 @@ export async function enhancePrompt(memory: Memory, options: EnhanceOptions): Pr
     limit: request.limit,
     mode: request.mode,
     conversationIds: request.conversationIds,
+    minRelativeScore: request.minRelativeScore,
+    skipQuestion: request.question,
   });
   const counter = memory.tokenizer;
   const sources = await summarise(exchanges, summarizer, request.maxContextTokens, counter);
@@ -118,10 +123,12 @@ export function keywordsOf(text: string, top = 8): string[] {
 
 async function summarise(exchanges: Exchange[], summarizer: Summarizer, budget: number, counter: Memory["tokenizer"]): Promise<EnhanceSource[]> {
   if (exchanges.length === 0) return [];
-  // Each exchange gets an equal share, less the tokens of its heading line.
-  const share = Math.max(16, Math.floor(budget / exchanges.length) - 24);
+  // Each exchange gets a share of the budget in proportion to its relevance, less the tokens of its heading line.
+  const total = exchanges.reduce((sum, exchange) => sum + Math.max(exchange.score, 0), 0);
   const summaries = await Promise.all(
     exchanges.map((exchange) => {
+      const weight = total > 0 ? Math.max(exchange.score, 0) / total : 1 / exchanges.length;
+      const share = Math.max(24, Math.floor(budget * weight) - 16);
       const messages: SummaryMessage[] = [exchange.question, exchange.answer]
         .filter((message) => message !== undefined)
         .map((message) => ({ role: message.role, name: message.name, content: message.content, createdAt: message.createdAt }));
@@ -140,8 +147,17 @@ async function summarise(exchanges: Exchange[], summarizer: Summarizer, budget: 
 }
 
 function render(sources: EnhanceSource[]): string {
-  const parts = sources
-    .filter((source) => source.summary.trim() !== "")
-    .map((source) => `### ${source.title ?? source.conversationId} (${source.createdAt.toISOString().slice(0, 10)})\n${source.summary.trim()}`);
+  // One heading per conversation, its exchanges in relevance order under it.
+  const groups = new Map<string, EnhanceSource[]>();
+  for (const source of sources) {
+    if (source.summary.trim() === "") continue;
+    const group = groups.get(source.conversationId) ?? [];
+    group.push(source);
+    groups.set(source.conversationId, group);
+  }
+  const parts = [...groups.values()].map((group) => {
+    const first = group[0] as EnhanceSource;
+    return `### ${first.title ?? first.conversationId} (${first.createdAt.toISOString().slice(0, 10)})\n${group.map((source) => source.summary.trim()).join("\n")}`;
+  });
   return parts.length === 0 ? "" : `${header}\n\n${parts.join("\n\n")}`;
 }

@@ -22,12 +22,17 @@ export interface FindExchangesOptions {
   limit: number;
   mode?: SearchMode | undefined;
   conversationIds?: string[] | undefined;
+  /** Exchanges scoring below this share of the best one are left out. @default 0.25 */
+  minRelativeScore?: number | undefined;
+  /** A past question with exactly this text is skipped (the question being asked, already stored). */
+  skipQuestion?: string | undefined;
 }
 
 /**
  * The most relevant past question/answer exchanges: a search (hybrid with an embedder, BM25 without)
  * over the user's messages, each hit paired with its neighbour — a question with the answer after it,
- * an answer with the question before it — best first, each exchange once.
+ * an answer with the question before it — best first, each exchange once. Exchanges without an answer,
+ * the question being asked itself, and exchanges far weaker than the best one are left out.
  */
 export async function findExchanges(memory: Memory, options: FindExchangesOptions): Promise<Exchange[]> {
   const hits = await memory.search({
@@ -41,8 +46,11 @@ export async function findExchanges(memory: Memory, options: FindExchangesOption
   });
   const exchanges: Exchange[] = [];
   const seen = new Set<string>();
+  const skip = options.skipQuestion?.trim().normalize("NFC");
   for (const hit of hits) {
     if (exchanges.length >= options.limit) break;
+    const best = exchanges[0]?.score;
+    if (best !== undefined && hit.score < best * (options.minRelativeScore ?? 0.25)) break;
     if (hit.role !== "user" && hit.role !== "assistant") continue;
     const before = hit.context?.before.at(-1);
     const after = hit.context?.after[0];
@@ -51,7 +59,7 @@ export async function findExchanges(memory: Memory, options: FindExchangesOption
     const question = hit.role === "user" ? message : before?.role === "user" ? before : undefined;
     const answer = hit.role === "assistant" ? message : after?.role === "assistant" ? after : undefined;
     const key = `${hit.conversationId}\u0000${question?.seq ?? answer?.seq}`;
-    if (seen.has(key)) continue;
+    if (!answer || seen.has(key) || (skip !== undefined && question?.content.trim() === skip)) continue;
     seen.add(key);
     const first = question ?? answer ?? message;
     exchanges.push({ conversationId: hit.conversationId, title: titleOf(first), createdAt: first.createdAt, question, answer, score: hit.score });
