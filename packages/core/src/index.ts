@@ -123,6 +123,7 @@ export {
   createOpenAICompatibleSummarizer,
   defaultSummaryInstructions,
   type OpenAICompatibleSummarizerOptions,
+  summaryPrompt,
 } from "./summarize/openai-compatible-summarizer.js";
 export type { Summarizer, SummaryMessage, SummaryRequest } from "./summarize/summarizer.js";
 export { countChatTokens } from "./tokens/count-chat-tokens.js";

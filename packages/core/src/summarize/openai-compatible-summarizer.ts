@@ -112,7 +112,7 @@ function completer(settings: Settings) {
       model: settings.model,
       messages: [
         { role: "system", content: settings.instructions },
-        { role: "user", content: promptFor(request) },
+        { role: "user", content: summaryPrompt(request) },
       ],
       max_tokens: request.maxTokens,
       temperature: settings.temperature,
@@ -122,8 +122,12 @@ function completer(settings: Settings) {
   };
 }
 
-/** The user message: the previous summary, the transcript, and the budget. */
-function promptFor(request: SummaryRequest): string {
+/**
+ * The user message a chat model gets to summarise with (after {@link defaultSummaryInstructions} as the
+ * system message): the previous summary, the new turns as a transcript, and the token budget.
+ * Adapters that wrap a framework's chat model as a summariser send the same prompt.
+ */
+export function summaryPrompt(request: SummaryRequest): string {
   const turns = request.messages.filter((message) => message.content.trim() !== "").map(transcriptLine);
   return [
     `Previous summary:\n${request.previousSummary?.trim() || "(none)"}`,
