@@ -161,6 +161,19 @@ describe.each(testEngines())("bridge app on $name", (engine) => {
       expect(history.changes.length).toBe(2);
     });
 
+    // PGlite runs queries on the event loop's thread, so a timer cannot interrupt them: server only.
+    it.skipIf(engine.name === "pglite")("answers a request that outlives its timeout with 503 and Retry-After (server engine)", async () => {
+      const hurried = createBridgeApp({ memory, logger: { log() {} }, requestTimeoutMs: 1 });
+      const response = await hurried.request("/v1/conversations/trip/context", {
+        method: "POST",
+        headers: { authorization: `Bearer ${adaKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ maxTokens: 500 }),
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("2");
+      expect((await read(response)).error.code).toBe("timeout");
+    });
+
     it("versions settings per user", async () => {
       expect((await call("/v1/settings/system_prompt", { method: "PUT", key: adaKey, body: { value: "Be brief." } })).status).toBe(200);
       await call("/v1/settings/system_prompt", { method: "PUT", key: adaKey, body: { value: "Be thorough." } });
@@ -180,6 +193,9 @@ describe.each(testEngines())("bridge app on $name", (engine) => {
       expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/v1/conversations/{conversationId}/messages", "/v1/model-memory", "/v1/settings"]));
       const result = await validate(structuredClone(document));
       expect(result.valid, JSON.stringify(result)).toBe(true);
+      const broken = await validate({ ...structuredClone(document), paths: { "/x": { get: { responses: { 200: { content: 42 } } } } } });
+      expect(broken.valid).toBe(false);
+      expect(document.paths["/healthz"].get.security).toEqual([]);
       const docs = await call("/docs");
       expect(docs.headers.get("content-security-policy")).toContain("default-src 'none'");
       const html = await docs.text();

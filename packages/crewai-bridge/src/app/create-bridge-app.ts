@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Memory } from "@mnemo/core";
 import { bodyLimit } from "hono/body-limit";
+import { timeout } from "hono/timeout";
 import { authenticate } from "../auth/authenticate.js";
 import { docsCss, docsHtml, docsJs } from "../docs/docs-page.js";
 import { jsonLogger, type Logger } from "../logging/logger.js";
@@ -12,7 +13,7 @@ import { registerRecordRoutes } from "../routes/record-routes.js";
 import { registerSettingRoutes } from "../routes/setting-routes.js";
 import type { BridgeApp, BridgeEnv } from "./bridge-env.js";
 import { HttpError } from "./http-error.js";
-import { describeError, toErrorResponse } from "./to-error-response.js";
+import { describeError, retryAfterSeconds, toErrorResponse } from "./to-error-response.js";
 import { validationHook } from "./validation-hook.js";
 
 /** Options for {@link createBridgeApp}. */
@@ -23,6 +24,8 @@ export interface BridgeAppOptions {
   logger?: Logger | undefined;
   /** The largest request body accepted, in bytes. @default 16 MiB (about 250 records with 3,072-d vectors) */
   bodyLimit?: number | undefined;
+  /** A /v1 request still running after this many milliseconds is answered 503 with Retry-After. @default 30000 */
+  requestTimeoutMs?: number | undefined;
 }
 
 /** The bridge's default request body limit: 16 MiB. */
@@ -56,6 +59,13 @@ export function createBridgeApp(options: BridgeAppOptions): BridgeApp {
         throw new HttpError(413, "payload_too_large", `The request body is larger than ${options.bodyLimit ?? defaultBodyLimit} bytes.`);
       },
     }),
+  );
+  app.use(
+    "/v1/*",
+    timeout(
+      options.requestTimeoutMs ?? 30_000,
+      () => new HttpError(503, "timeout", "The request took too long; retry later.", { headers: { "Retry-After": String(retryAfterSeconds) } }) as never,
+    ),
   );
   app.use("/v1/*", authenticate(memory));
   const dependencies = { app, memory };

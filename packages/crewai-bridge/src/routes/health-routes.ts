@@ -10,6 +10,7 @@ const healthz = createRoute({
   method: "get",
   path: "/healthz",
   tags: ["health"],
+  security: [],
   summary: "Liveness: the process answers",
   responses: { 200: { description: "Alive", content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } } } },
 });
@@ -18,6 +19,7 @@ const readyz = createRoute({
   method: "get",
   path: "/readyz",
   tags: ["health"],
+  security: [],
   summary: "Readiness: the database answers and its migrations are current",
   responses: {
     200: {
