@@ -6,7 +6,7 @@ import { cosineSimilarity, maximalMarginalRelevance } from "../search/mmr.js";
 import type { VectorModel } from "../search/search-messages.js";
 import { wordDice } from "../search/word-dice.js";
 import type { querySchema } from "./record-schemas.js";
-import { lexicalRecords, type RankedRecord, vectorRecords } from "./record-search.js";
+import { isLargeCollection, lexicalRecords, type RankedRecord, vectorRecords } from "./record-search.js";
 import { type RecordHit, readRecords, readVectors, toRecord } from "./stored-record.js";
 
 type QueryRequest = z.output<typeof querySchema>;
@@ -49,11 +49,10 @@ export async function runQuery(parts: MemoryParts, request: QueryRequest, plan: 
   const runs = (leg: "lexical" | "vector") =>
     plan.mode === leg || (plan.mode === "hybrid" && (leg === "lexical" ? fusion.lexicalWeight : fusion.vectorWeight) > 0);
   const legLimit = plan.mode === "hybrid" ? Math.max(50, pool * parts.search.candidateFactor) : pool;
+  const leg = { userId, collection, selection, limit: legLimit, indexed: await isLargeCollection(parts, request) };
   const [lexical, vector] = await Promise.all([
-    runs("lexical") ? lexicalRecords(parts, { userId, collection, selection, limit: legLimit, text: request.text ?? "" }) : [],
-    runs("vector") && plan.model && plan.vector
-      ? vectorRecords(parts, { userId, collection, selection, limit: legLimit, vector: plan.vector, model: plan.model })
-      : [],
+    runs("lexical") ? lexicalRecords(parts, { ...leg, text: request.text ?? "" }) : [],
+    runs("vector") && plan.model && plan.vector ? vectorRecords(parts, { ...leg, vector: plan.vector, model: plan.model }) : [],
   ]);
   let ranked: RankedRecord[] =
     plan.mode === "hybrid"
@@ -71,7 +70,9 @@ export async function runQuery(parts: MemoryParts, request: QueryRequest, plan: 
     ranked.map((hit) => hit.record_id),
   );
   const vectors =
-    request.includeVectors || request.mmr ? await readVectors(parts.store.driver, parts.store.s, key, [...rows.keys()], plan.model?.modelId) : new Map();
+    plan.model && (request.includeVectors || request.mmr)
+      ? await readVectors(parts.store.driver, parts.store.s, key, [...rows.keys()], plan.model.modelId)
+      : new Map();
   if (request.mmr) {
     const best = ranked[0]?.score || 1;
     const similarity = (a: RankedRecord, b: RankedRecord): number => {

@@ -1,6 +1,6 @@
 import type { Driver } from "../driver/driver.js";
 import type { MemoryParts } from "../memory/memory.js";
-import { bm25OverOwnRows } from "../search/bm25-sql.js";
+import { bm25OverOwnRows, bm25Params, bm25Ranking, bm25Terms } from "../search/bm25-sql.js";
 import { type VectorModel, vectorType } from "../search/search-messages.js";
 import { vectorOverOwnRows } from "../search/vector-over-own-rows.js";
 import { selectionSql } from "./record-conditions.js";
@@ -18,53 +18,62 @@ interface LegRequest {
   collection: string;
   selection: RecordSelection;
   limit: number;
+  /** Through the indexes (a large collection), rather than reading the collection's rows. */
+  indexed: boolean;
+}
+
+/**
+ * Whether a user's collection holds more than `exactBelow` records: then both legs go through the
+ * indexes (GIN, HNSW) instead of reading the collection's rows.
+ */
+export async function isLargeCollection(parts: MemoryParts, key: { userId: string; collection: string }): Promise<boolean> {
+  const { store, search } = parts;
+  const { rows } = await store.driver.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${store.s}.records WHERE user_id = $1 AND collection = $2 LIMIT $3) mine`,
+    [key.userId, key.collection, search.exactBelow + 1],
+  );
+  return Number(rows[0]?.n ?? 0) > search.exactBelow;
 }
 
 /**
  * BM25 over one user's collection: the collection is the corpus (N, average length, document
- * frequencies); the selection restricts what is returned.
+ * frequencies); the selection restricts what is returned. A large collection's candidates come
+ * from the GIN index instead of its rows.
  */
 export async function lexicalRecords(parts: MemoryParts, request: LegRequest & { text: string }): Promise<RankedRecord[]> {
   const { store, search } = parts;
-  // bm25OverOwnRows reads `table r WHERE r.user_id = $1`: a subquery on the collection makes the collection the corpus.
   const params = new SqlParams(8);
-  const table = `(SELECT * FROM ${store.s}.records WHERE collection = ${params.add(request.collection)})`;
+  const collection = params.add(request.collection);
   const where = selectionSql(request.selection, "r", params);
-  const hits = await bm25OverOwnRows(
-    store.driver,
-    {
-      table,
-      keys: ["record_id"],
-      userId: request.userId,
-      query: request.text,
-      searchConfig: store.searchConfig,
-      stopWords: search.stopWords,
-      limit: request.limit,
-      where,
-      extraParams: params.values,
-    },
-    search.bm25,
-  );
+  const own = { userId: request.userId, query: request.text, searchConfig: store.searchConfig, stopWords: search.stopWords, limit: request.limit };
+  if (request.indexed) {
+    const { rows } = await store.driver.query<RankedRecord>(
+      `WITH ${bm25Terms},
+       corpus AS (SELECT greatest(count(*), 1)::float8 AS n, greatest(avg(token_count), 1)::float8 AS avgdl
+                  FROM ${store.s}.records WHERE user_id = $1 AND collection = ${collection}),
+       candidates AS (
+         SELECT r.record_id, r.token_count, r.search_vector, (true ${where}) AS wanted FROM ${store.s}.records r
+         WHERE r.user_id = $1 AND r.collection = ${collection} AND r.search_vector @@ (SELECT q FROM query)),
+       ${bm25Ranking(["record_id"])}`,
+      [...bm25Params(own, search.bm25), ...params.values],
+    );
+    return rows.map((row) => ({ record_id: row.record_id, score: Number(row.score) }));
+  }
+  // bm25OverOwnRows reads `table r WHERE r.user_id = $1`: a subquery on the collection makes the collection the corpus.
+  const table = `(SELECT * FROM ${store.s}.records WHERE collection = ${collection})`;
+  const hits = await bm25OverOwnRows(store.driver, { ...own, table, keys: ["record_id"], where, extraParams: params.values }, search.bm25);
   return hits.map((hit) => ({ record_id: String(hit.record_id), score: hit.score }));
 }
 
 /**
  * Cosine similarity over one user's collection for one model, best first, `min(limit, matches)` of
- * them. Collections of at most `exactBelow` records are scanned exactly; larger ones go through the
- * model's HNSW index with pgvector's iterative scan, and an index scan that comes back short is
- * answered by the exact scan instead, so a selective filter never returns fewer than it should.
+ * them. Small collections are scanned exactly; large ones go through the model's HNSW index with
+ * pgvector's iterative scan, and an index scan that comes back short is answered by the exact scan
+ * instead, so a selective filter never returns fewer than it should.
  */
-export async function vectorRecords(
-  parts: MemoryParts,
-  request: LegRequest & { vector: readonly number[]; model: VectorModel },
-  exactBelow = parts.search.exactBelow,
-): Promise<RankedRecord[]> {
+export async function vectorRecords(parts: MemoryParts, request: LegRequest & { vector: readonly number[]; model: VectorModel }): Promise<RankedRecord[]> {
   const { store } = parts;
-  const { rows } = await store.driver.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${store.s}.records WHERE user_id = $1 AND collection = $2 LIMIT $3) mine`,
-    [request.userId, request.collection, exactBelow + 1],
-  );
-  if (Number(rows[0]?.n ?? 0) > exactBelow) {
+  if (request.indexed) {
     const hits = await indexedVectorRecords(store.driver, store.s, request);
     if (hits.length >= request.limit) return hits.sort((a, b) => b.score - a.score || (a.record_id < b.record_id ? -1 : 1));
   }

@@ -33,8 +33,10 @@ export async function writeRecords(
   s: string,
   request: { userId: string; collection: string; searchConfig: string; records: readonly PreparedRecord[]; modelId: number | undefined },
 ): Promise<UpsertResult> {
-  const { userId, collection, records } = request;
-  if (records.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+  const { userId, collection } = request;
+  if (request.records.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+  // Rows are locked and written in id order, so concurrent upserts of overlapping batches cannot deadlock.
+  const records = [...request.records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const key = [userId, collection];
   await db.query(`INSERT INTO ${s}.users (user_id) VALUES ($1) ON CONFLICT DO NOTHING`, [userId]);
   const { rows: existing } = await db.query<{ record_id: string; content: string }>(
