@@ -152,6 +152,41 @@ describe.each(testEngines())("records on $name", (engine) => {
       expect(await memory.records.count({ userId: "dim", collection: "d" })).toBe(1);
     });
 
+    it("stores and searches 3,072-dimension vectors (halfvec HNSW index) on the index path too", async () => {
+      const wide = { userId: "crew", collection: "crewai", vectorModel: { name: "test:crewai:3072", dimensions: 3072 } };
+      const indexed = await open({ scanOwnRowsBelow: 0 });
+      try {
+        const records = Array.from({ length: 30 }, (_, index) => ({ id: `m${index}`, content: `memory ${index}`, vector: at(index / 10, 3072) }));
+        expect(await indexed.records.upsert({ ...wide, records })).toEqual({ inserted: 30, updated: 0, unchanged: 0 });
+        const hits = await indexed.records.query({ ...wide, vector: at(0.52, 3072), limit: 3, includeVectors: true });
+        expect(ids(hits)).toEqual(["m5", "m6", "m4"]);
+        expect(hits[0]?.record.vector).toHaveLength(3072);
+        await expect(indexed.records.query({ ...wide, vector: at(0, 1536), limit: 3 })).rejects.toMatchObject({ expected: 3072, actual: 1536 });
+      } finally {
+        await indexed.close();
+      }
+    });
+
+    it("survives concurrent upserts of overlapping batches in opposite orders", async () => {
+      const target = { userId: "race", collection: "c", vectorModel: { name: "test:notes:3", dimensions: 3 } };
+      const batch = Array.from({ length: 40 }, (_, index) => ({ id: `k${index}`, content: `item ${index}`, vector: at(index / 40) }));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, writer) =>
+          memory.records.upsert({ ...target, records: (writer % 2 ? [...batch].reverse() : batch).map((record) => ({ ...record, metadata: { writer } })) }),
+        ),
+      );
+      expect(results.reduce((sum, result) => sum + result.inserted + result.updated + result.unchanged, 0)).toBe(240);
+      expect(await memory.records.count(target)).toBe(40);
+    });
+
+    it("deletes a user's records and vectors with deleteUser", async () => {
+      const target = { userId: "leaving", collection: "c", vectorModel: { name: "test:notes:3", dimensions: 3 } };
+      await memory.records.upsert({ ...target, records: [{ id: "a", content: "bye", vector: at(0) }] });
+      expect(await memory.deleteUser({ userId: "leaving" })).toBe(true);
+      expect(await memory.records.count(target)).toBe(0);
+      expect(await memory.records.query({ ...target, vector: at(0) })).toEqual([]);
+    });
+
     it("rejects invalid input and writes nothing of the batch", async () => {
       const target = { userId: "bad", collection: "c" };
       const bad: unknown[] = [
