@@ -5,4 +5,5 @@ export { HttpError } from "./app/http-error.js";
 export { userHeader } from "./auth/authenticate.js";
 export { jsonLogger, type LogEntry, type Logger, silentLogger } from "./logging/logger.js";
 export { bridgeOptionsFromArgs, bridgeUsage } from "./server/bridge-config.js";
+export { keysUsage, runKeysCommand } from "./server/keys-command.js";
 export { defaultBridgePort, type RunningBridge, type StartBridgeOptions, startBridge } from "./server/start-bridge.js";

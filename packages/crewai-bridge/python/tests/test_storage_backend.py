@@ -98,6 +98,13 @@ class StorageBackendTest(unittest.TestCase):
         self.assertEqual([r.id for r in self.backend.list_records(scope_prefix="/crew")], [self.notes[2].id, self.notes[1].id, self.notes[0].id])
         self.assertEqual(self.backend.list_records(offset=10), [])
 
+    def test_touch_records_moves_last_accessed(self) -> None:
+        before = self.backend.get_record(self.notes[0].id).last_accessed  # type: ignore[union-attr]
+        self.backend.touch_records([self.notes[0].id, "missing"])
+        after = self.backend.get_record(self.notes[0].id).last_accessed  # type: ignore[union-attr]
+        self.assertGreater(after, before)
+        self.backend.close()
+
     def test_scopes_categories_and_scope_info(self) -> None:
         self.assertEqual(self.backend.list_scopes(), ["/crew", "/office"])
         self.assertEqual(self.backend.list_scopes("/crew"), ["/crew/research", "/crew/travel"])

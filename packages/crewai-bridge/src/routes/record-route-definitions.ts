@@ -176,3 +176,12 @@ export const listCategories = createRoute({
   request: { params: collectionParams, headers: userHeaders, query: scopePrefixQuery },
   responses: { ...ok("Category counts", z.object({ categories: z.record(z.string(), z.number().int()) })), ...errorResponses() },
 });
+
+export const touchRecords = createRoute({
+  method: "post",
+  path: "/v1/collections/{collection}/touch",
+  tags,
+  summary: "Mark records as just accessed (last_accessed = now), as CrewAI's recall does",
+  request: { params: collectionParams, headers: userHeaders, body: jsonBody(z.object({ ids: z.array(z.string().min(1).max(256)).min(1).max(10_000) })) },
+  responses: { ...ok("How many of the ids exist", z.object({ touched: z.number().int() })), ...errorResponses() },
+});

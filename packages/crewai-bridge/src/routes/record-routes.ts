@@ -17,9 +17,10 @@ import {
   saveRecords,
   scopeInfo,
   searchRecords,
+  touchRecords,
 } from "./record-route-definitions.js";
 import { fromWireRecord, type recordInputSchema, toWireRecord } from "./record-schemas.js";
-import { assertIdsWritable, dateRange, newestFirst, type RecordTarget, visibleScopes } from "./record-views.js";
+import { assertIdsWritable, dateRange, newestFirst, type RecordTarget, visibleIds, visibleScopes } from "./record-views.js";
 
 /** The name client vectors are registered under when the request names none. */
 export const defaultEmbeddingModel = "crewai";
@@ -200,6 +201,12 @@ export function registerRecordRoutes({ app, memory }: RouteDependencies): void {
       },
       200,
     );
+  });
+
+  app.openapi(touchRecords, async (c) => {
+    const { collection } = c.req.valid("param");
+    const ids = await visibleIds(target(c, collection), c.req.valid("json").ids);
+    return json(c, { touched: ids.length === 0 ? 0 : await memory.records.touch({ userId: c.var.userId, collection, ids }) }, 200);
   });
 
   app.openapi(listCategories, async (c) => {

@@ -89,3 +89,15 @@ export async function assertIdsWritable(target: RecordTarget, ids: readonly stri
     }
   }
 }
+
+/** The ids a key may touch: all of them for a whole-user key, else those stored inside its scopes. */
+export async function visibleIds(target: RecordTarget, ids: readonly string[]): Promise<string[]> {
+  const { memory, grant, userId, collection } = target;
+  if (grant.scopes.includes("/")) return [...ids];
+  const visible: string[] = [];
+  for (const id of ids) {
+    const record = await memory.records.get({ userId, collection, id });
+    if (record && grantAllowsScope(grant, record.scope)) visible.push(id);
+  }
+  return visible;
+}

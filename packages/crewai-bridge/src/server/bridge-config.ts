@@ -3,7 +3,8 @@ import { createHuggingFaceEmbedder, createOpenAICompatibleEmbedder, type Embedde
 import { defaultBridgePort, type StartBridgeOptions } from "./start-bridge.js";
 
 /** Help for the `mnemo-bridge` command (and `mnemo serve`). */
-export const bridgeUsage = `Usage: mnemo-bridge [options]
+export const bridgeUsage = `Usage: mnemo-bridge [options]        start the service
+       mnemo-bridge keys <create|list|revoke> …   manage API keys (mnemo-bridge keys --help)
 
 Options (each also read from the environment variable shown):
   --port <n>            TCP port (MNEMO_PORT)                               default ${defaultBridgePort}

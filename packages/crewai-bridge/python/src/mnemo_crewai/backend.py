@@ -132,6 +132,14 @@ class MnemoStorageBackend:
     def reset(self, scope_prefix: str | None = None) -> None:
         self.client.reset_records(self.collection, scope_prefix=scope_prefix)
 
+    def touch_records(self, record_ids: list[str]) -> None:
+        """Sets ``last_accessed`` to now for these records (CrewAI's recall calls it when a backend has it)."""
+        if record_ids:
+            self.client.touch_records(self.collection, list(record_ids))
+
+    def close(self) -> None:
+        """Nothing to release: every call is one HTTP request (CrewAI's ``Memory.close()`` calls this)."""
+
     async def asave(self, records: list[Any]) -> None:
         await asyncio.to_thread(self.save, records)
 

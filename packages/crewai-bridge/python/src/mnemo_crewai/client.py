@@ -89,6 +89,10 @@ class MnemoClient:
         body = {} if scope_prefix is None else {"scopePrefix": scope_prefix}
         return self.transport.request("POST", self._records(collection, "/reset"), body=body, idempotent=True)["deleted"]
 
+    def touch_records(self, collection: str, ids: list[str]) -> int:
+        """Marks records as just accessed; returns how many of the ids exist."""
+        return self.transport.request("POST", self._records(collection, "/touch"), body={"ids": ids}, idempotent=True)["touched"]
+
     def count_records(self, collection: str, *, scope_prefix: str | None = None) -> int:
         return self.transport.request("GET", self._records(collection, "/count"), query={"scopePrefix": scope_prefix})["count"]
 
