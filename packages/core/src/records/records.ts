@@ -44,6 +44,8 @@ export class Records {
   readonly #parts: MemoryParts;
   /** Models known to have a catalogue row and a records HNSW index (a name never changes dimensions). */
   readonly #models = new Map<string, VectorModel>();
+  /** Models found in the catalogue (rows are never changed or removed, so this never goes stale). */
+  readonly #found = new Map<string, VectorModel>();
 
   /** @internal Created by {@link Memory}. */
   constructor(parts: MemoryParts) {
@@ -226,7 +228,9 @@ export class Records {
   }
 
   async #findModel(name: string): Promise<VectorModel | undefined> {
-    return this.#models.get(name) ?? findVectorModel(this.#parts.store, name);
+    const known = this.#models.get(name) ?? this.#found.get(name) ?? (await findVectorModel(this.#parts.store, name));
+    if (known) this.#found.set(name, known);
+    return known;
   }
 
   async #registerModel(name: string, dimensions: number): Promise<VectorModel> {
