@@ -19,13 +19,13 @@ function compare(actual: unknown, operator: string, expected: unknown): boolean 
     case "$ne":
       return !isDeepStrictEqual(actual, expected);
     case "$gt":
-      return typeof actual === typeof expected && (actual as number) > (expected as number);
+      return Number(actual) > Number(expected);
     case "$gte":
-      return typeof actual === typeof expected && (actual as number) >= (expected as number);
+      return Number(actual) >= Number(expected);
     case "$lt":
-      return typeof actual === typeof expected && (actual as number) < (expected as number);
+      return Number(actual) < Number(expected);
     case "$lte":
-      return typeof actual === typeof expected && (actual as number) <= (expected as number);
+      return Number(actual) <= Number(expected);
     case "$in":
       return Array.isArray(expected) && expected.some((candidate) => isDeepStrictEqual(actual, candidate));
     default:
@@ -35,8 +35,9 @@ function compare(actual: unknown, operator: string, expected: unknown): boolean 
 
 /**
  * Whether an item's value passes a LangGraph store filter: each top-level key equals the given value,
- * or satisfies its operators (`$eq`, `$ne`, `$gt`, `$gte`, `$lt`, `$lte`, `$in`, `$nin`). Evaluated in
- * JavaScript on the stored value: filter keys never reach SQL.
+ * or satisfies its operators (`$eq`, `$ne`, `$gt`, `$gte`, `$lt`, `$lte`, `$in`, `$nin`), as in LangGraph's
+ * InMemoryStore (`$gt`… compare as numbers), except that objects and arrays compare by value, not by
+ * reference. Evaluated in JavaScript on the stored value: filter keys never reach SQL.
  */
 export function matchesFilter(value: Record<string, unknown>, filter: Record<string, unknown> | undefined): boolean {
   if (!filter) return true;
