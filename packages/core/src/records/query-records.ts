@@ -42,46 +42,27 @@ export function queryMode(request: QueryRequest, canEmbedText: boolean): QueryPl
 
 /** Runs a planned query: the legs, fusion, minScore, MMR, then reads the records. */
 export async function runQuery(parts: MemoryParts, request: QueryRequest, plan: QueryPlan): Promise<RecordHit[]> {
-  const { userId, collection } = request;
-  const selection = request;
   const pool = request.mmr ? (request.mmr.fetchK ?? Math.max(request.limit * 4, 20)) : request.limit;
-  const fusion = request.alpha === undefined ? parts.search.fusion : { ...parts.search.fusion, lexicalWeight: 1 - request.alpha, vectorWeight: request.alpha };
-  const runs = (leg: "lexical" | "vector") =>
-    plan.mode === leg || (plan.mode === "hybrid" && (leg === "lexical" ? fusion.lexicalWeight : fusion.vectorWeight) > 0);
-  const legLimit = plan.mode === "hybrid" ? Math.max(50, pool * parts.search.candidateFactor) : pool;
-  const leg = { userId, collection, selection, limit: legLimit, indexed: await isLargeCollection(parts, request) };
-  const [lexical, vector] = await Promise.all([
-    runs("lexical") ? lexicalRecords(parts, { ...leg, text: request.text ?? "" }) : [],
-    runs("vector") && plan.model && plan.vector ? vectorRecords(parts, { ...leg, vector: plan.vector, model: plan.model }) : [],
-  ]);
-  let ranked: RankedRecord[] =
-    plan.mode === "hybrid"
-      ? fuseRanked(lexical, vector, (hit) => hit.record_id, fusion).map((hit) => ({ record_id: hit.item.record_id, score: hit.score }))
-      : plan.mode === "lexical"
-        ? lexical
-        : vector;
-  if (request.minScore !== undefined) ranked = ranked.filter((hit) => hit.score >= (request.minScore as number));
-  ranked = ranked.slice(0, pool);
-  const key = { userId, collection };
+  let ranked = (await rank(parts, request, plan, pool)).slice(0, pool);
+  const key = { userId: request.userId, collection: request.collection };
+  const { driver, s } = parts.store;
   const rows = await readRecords(
-    parts.store.driver,
-    parts.store.s,
+    driver,
+    s,
     key,
     ranked.map((hit) => hit.record_id),
   );
-  const vectors =
-    plan.model && (request.includeVectors || request.mmr)
-      ? await readVectors(parts.store.driver, parts.store.s, key, [...rows.keys()], plan.model.modelId)
-      : new Map();
+  const vectors = plan.model && (request.includeVectors || request.mmr) ? await readVectors(driver, s, key, [...rows.keys()], plan.model.modelId) : new Map();
   if (request.mmr) {
-    const best = ranked[0]?.score || 1;
     const similarity = (a: RankedRecord, b: RankedRecord): number => {
       const left = vectors.get(a.record_id);
       const right = vectors.get(b.record_id);
       return left && right ? cosineSimilarity(left, right) : wordDice(rows.get(a.record_id)?.content ?? "", rows.get(b.record_id)?.content ?? "");
     };
+    // Cosine similarity is already on the scale of the similarity between records; BM25 and fused scores are scaled to the best (positive) one.
+    const scale = plan.mode === "vector" ? 1 : ranked[0]?.score || 1;
     ranked = maximalMarginalRelevance(
-      ranked.map((hit) => ({ item: hit, relevance: hit.score / best })),
+      ranked.map((hit) => ({ item: hit, relevance: hit.score / scale })),
       similarity,
       { lambda: request.mmr.lambda, limit: request.limit },
     );
@@ -91,4 +72,25 @@ export async function runQuery(parts: MemoryParts, request: QueryRequest, plan: 
     // A record deleted between ranking and reading is left out.
     return row ? [{ record: toRecord(row, request.includeVectors ? vectors.get(hit.record_id) : undefined), score: hit.score }] : [];
   });
+}
+
+/** The ranking of the query's mode, best first, without hits below `minScore`; `pool` hits are wanted. */
+async function rank(parts: MemoryParts, request: QueryRequest, plan: QueryPlan, pool: number): Promise<RankedRecord[]> {
+  const fusion = request.alpha === undefined ? parts.search.fusion : { ...parts.search.fusion, lexicalWeight: 1 - request.alpha, vectorWeight: request.alpha };
+  const runs = (leg: "lexical" | "vector") =>
+    plan.mode === leg || (plan.mode === "hybrid" && (leg === "lexical" ? fusion.lexicalWeight : fusion.vectorWeight) > 0);
+  const limit = plan.mode === "hybrid" ? Math.max(50, pool * parts.search.candidateFactor) : pool;
+  const leg = { userId: request.userId, collection: request.collection, selection: request, limit, indexed: await isLargeCollection(parts, request) };
+  const [lexical, vector] = await Promise.all([
+    runs("lexical") ? lexicalRecords(parts, { ...leg, text: request.text ?? "" }) : [],
+    runs("vector") && plan.model && plan.vector ? vectorRecords(parts, { ...leg, vector: plan.vector, model: plan.model }) : [],
+  ]);
+  const ranked: RankedRecord[] =
+    plan.mode === "hybrid"
+      ? fuseRanked(lexical, vector, (hit) => hit.record_id, fusion).map((hit) => ({ record_id: hit.item.record_id, score: hit.score }))
+      : plan.mode === "lexical"
+        ? lexical
+        : vector;
+  const minScore = request.minScore;
+  return minScore === undefined ? ranked : ranked.filter((hit) => hit.score >= minScore);
 }

@@ -47,6 +47,7 @@ const recordSchema = z.object({
   lastAccessedAt: z.coerce.date("must be a date").nullish(),
 });
 
+/** Validates {@link Records.upsert} input: the records, their vectors, no id twice. */
 export const upsertSchema = z
   .object({ ...target, records: z.array(recordSchema).max(10_000, "must hold at most 10,000 records per call"), vectorModel: vectorModel.optional() })
   .superRefine((value, context) => {
@@ -67,6 +68,7 @@ const selection = {
   private: z.boolean().optional(),
 };
 
+/** Validates {@link Records.query} input. */
 export const querySchema = z.object({
   ...target,
   ...selection,
@@ -86,13 +88,16 @@ export const querySchema = z.object({
   vectorModel: vectorModel.optional(),
 });
 
+/** Validates {@link Records.delete} input: at least one condition. */
 export const deleteSchema = z
   .object({ ...target, ...selection, olderThan: z.coerce.date("must be a date").optional() })
   .refine(
     (value) => Object.entries(value).some(([key, given]) => key !== "userId" && key !== "collection" && given !== undefined),
     "must name what to delete (ids, sourceIds, scopePrefix, categories, olderThan, private or filter); use reset() to delete a whole collection",
   );
+/** Validates {@link Records.get} input. */
 export const getSchema = z.object({ ...target, id, includeVectors: z.boolean().default(false), vectorModel: vectorModel.optional() });
+/** Validates {@link Records.list} input. */
 export const listSchema = z.object({
   ...target,
   scopePrefix: scope.optional(),
@@ -101,8 +106,11 @@ export const listSchema = z.object({
   includeVectors: z.boolean().default(false),
   vectorModel: vectorModel.optional(),
 });
+/** Validates a collection (or the part under a scope prefix): count, categories, reset. */
 export const scopedSchema = z.object({ ...target, scopePrefix: scope.optional() });
+/** Validates {@link Records.scopes} input. */
 export const scopesSchema = z.object({ ...target, parent: scope.default("/") });
+/** Validates {@link Records.touch} input. */
 export const touchSchema = z.object({ ...target, ids: z.array(id).max(10_000, "must list at most 10,000 ids") });
 
 /** What {@link Records.upsert} stores: records of one collection, with optional vectors. */

@@ -112,6 +112,8 @@ describe.each(testEngines())("records on $name", (engine) => {
       expect(ids(await memory.records.query({ ...base, vector: at(0), limit: 2 }))).toEqual(["a", "a-copy"]);
       expect(ids(await memory.records.query({ ...base, vector: at(0), limit: 2, mmr: { lambda: 0.5 } }))).toEqual(["a", "b"]);
       expect(ids(await memory.records.query({ ...base, vector: at(0), limit: 2, mmr: { lambda: 1, fetchK: 3 } }))).toEqual(["a", "a-copy"]);
+      // Negative similarities keep their order (they are not scaled by the best one).
+      expect(ids(await memory.records.query({ ...base, vector: at(Math.PI), limit: 2, mmr: { lambda: 1 } }))).toEqual(["b", "a-copy"]);
     });
 
     it("rejects a vector of other dimensions with EmbeddingDimensionError and writes nothing", async () => {

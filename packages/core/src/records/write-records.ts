@@ -33,18 +33,38 @@ export async function writeRecords(
   s: string,
   request: { userId: string; collection: string; searchConfig: string; records: readonly PreparedRecord[]; modelId: number | undefined },
 ): Promise<UpsertResult> {
-  const { userId, collection } = request;
   if (request.records.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   // Rows are locked and written in id order, so concurrent upserts of overlapping batches cannot deadlock.
   const records = [...request.records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const key = [userId, collection];
-  await db.query(`INSERT INTO ${s}.users (user_id) VALUES ($1) ON CONFLICT DO NOTHING`, [userId]);
+  const key = [request.userId, request.collection];
+  await db.query(`INSERT INTO ${s}.users (user_id) VALUES ($1) ON CONFLICT DO NOTHING`, [request.userId]);
   const { rows: existing } = await db.query<{ record_id: string; content: string }>(
-    `SELECT record_id, content FROM ${s}.records WHERE user_id = $1 AND collection = $2 AND record_id = ANY($3::text[]) ORDER BY record_id FOR UPDATE`,
+    `SELECT record_id, content FROM ${s}.records WHERE user_id = $1 AND collection = $2 AND record_id = ANY($3::text[])
+     ORDER BY record_id COLLATE "C" FOR UPDATE`,
     [...key, records.map((record) => record.id)],
   );
   const before = new Map(existing.map((row) => [row.record_id, row.content]));
-  const { rows: written } = await db.query<{ record_id: string }>(
+  const changed = await upsertRows(db, s, key, request.searchConfig, records);
+  const rewritten = records.filter((record) => before.has(record.id) && before.get(record.id) !== record.content).map((record) => record.id);
+  if (rewritten.length > 0) {
+    await db.query(`DELETE FROM ${s}.record_embeddings WHERE user_id = $1 AND collection = $2 AND record_id = ANY($3::text[])`, [...key, rewritten]);
+  }
+  if (request.modelId !== undefined) {
+    const revectored = await upsertVectors(db, s, key, request.modelId, records);
+    const vectorOnly = revectored.filter((id) => before.has(id) && !changed.has(id));
+    if (vectorOnly.length > 0) {
+      await db.query(`UPDATE ${s}.records SET updated_at = now() WHERE user_id = $1 AND collection = $2 AND record_id = ANY($3::text[])`, [...key, vectorOnly]);
+      for (const id of vectorOnly) changed.add(id);
+    }
+  }
+  const inserted = records.filter((record) => !before.has(record.id)).length;
+  const updated = [...changed].filter((id) => before.has(id)).length;
+  return { inserted, updated, unchanged: records.length - inserted - updated };
+}
+
+/** Inserts new rows and rewrites the ones that differ; returns the ids of both. */
+async function upsertRows(db: Queryable, s: string, key: string[], searchConfig: string, records: readonly PreparedRecord[]): Promise<Set<string>> {
+  const { rows } = await db.query<{ record_id: string }>(
     `INSERT INTO ${s}.records AS t (user_id, collection, record_id, content, metadata, source_id, scope, categories, importance, private,
        token_count, search_vector, created_at, last_accessed_at)
      SELECT $1, $2, x.id, x.content, x.metadata::jsonb, x.source, x.scope, ARRAY(SELECT jsonb_array_elements_text(x.categories::jsonb)),
@@ -61,7 +81,7 @@ export async function writeRecords(
      RETURNING t.record_id`,
     [
       ...key,
-      request.searchConfig,
+      searchConfig,
       records.map((record) => record.id),
       records.map((record) => record.content),
       records.map((record) => JSON.stringify(record.metadata ?? {})),
@@ -75,28 +95,20 @@ export async function writeRecords(
       records.map((record) => record.lastAccessedAt ?? null),
     ],
   );
-  const changed = new Set(written.map((row) => row.record_id));
-  const rewritten = records.filter((record) => before.has(record.id) && before.get(record.id) !== record.content).map((record) => record.id);
-  if (rewritten.length > 0) {
-    await db.query(`DELETE FROM ${s}.record_embeddings WHERE user_id = $1 AND collection = $2 AND record_id = ANY($3::text[])`, [...key, rewritten]);
-  }
+  return new Set(rows.map((row) => row.record_id));
+}
+
+/** Stores the records' vectors for the model; returns the ids whose vector was new or different. */
+async function upsertVectors(db: Queryable, s: string, key: string[], modelId: number, records: readonly PreparedRecord[]): Promise<string[]> {
   const withVectors = records.filter((record) => record.vector !== undefined);
-  if (request.modelId !== undefined && withVectors.length > 0) {
-    const { rows: revectored } = await db.query<{ record_id: string }>(
-      `INSERT INTO ${s}.record_embeddings AS t (user_id, collection, record_id, model_id, embedding)
-       SELECT $1, $2, x.id, $3, x.v::vector FROM unnest($4::text[], $5::text[]) AS x(id, v)
-       ON CONFLICT (user_id, collection, record_id, model_id) DO UPDATE SET embedding = excluded.embedding
-       WHERE t.embedding IS DISTINCT FROM excluded.embedding
-       RETURNING t.record_id`,
-      [...key, request.modelId, withVectors.map((record) => record.id), withVectors.map((record) => JSON.stringify(record.vector))],
-    );
-    const vectorOnly = revectored.map((row) => row.record_id).filter((id) => before.has(id) && !changed.has(id));
-    if (vectorOnly.length > 0) {
-      await db.query(`UPDATE ${s}.records SET updated_at = now() WHERE user_id = $1 AND collection = $2 AND record_id = ANY($3::text[])`, [...key, vectorOnly]);
-      for (const id of vectorOnly) changed.add(id);
-    }
-  }
-  const inserted = records.filter((record) => !before.has(record.id)).length;
-  const updated = [...changed].filter((id) => before.has(id)).length;
-  return { inserted, updated, unchanged: records.length - inserted - updated };
+  if (withVectors.length === 0) return [];
+  const { rows } = await db.query<{ record_id: string }>(
+    `INSERT INTO ${s}.record_embeddings AS t (user_id, collection, record_id, model_id, embedding)
+     SELECT $1, $2, x.id, $3, x.v::vector FROM unnest($4::text[], $5::text[]) AS x(id, v)
+     ON CONFLICT (user_id, collection, record_id, model_id) DO UPDATE SET embedding = excluded.embedding
+     WHERE t.embedding IS DISTINCT FROM excluded.embedding
+     RETURNING t.record_id`,
+    [...key, modelId, withVectors.map((record) => record.id), withVectors.map((record) => JSON.stringify(record.vector))],
+  );
+  return rows.map((row) => row.record_id);
 }
