@@ -2,6 +2,8 @@
 // nodes live in MnemoVectorStore, the conversation in a Mnemo conversation (saved after every turn), so
 // the next run carries on where this one stopped. Offline by default; set MNEMO_LLM_URL to use a model.
 import { readdir, readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { createHuggingFaceEmbedder, createMemory } from "@mnemo/core";
 import { loadSessionSnapshot, MnemoEmbedding, MnemoVectorStore, saveSessionSnapshot } from "@mnemo/llamaindex-store";
@@ -12,7 +14,7 @@ const environment = process.env;
 const userId = environment.MNEMO_USER ?? "demo";
 const sessionId = environment.MNEMO_SESSION ?? "llamaindex-chat";
 const embeddingModel = environment.MNEMO_EMBEDDING_MODEL ?? new URL("../../../shared/models/universal-sentence-encoder-lite-onnx", import.meta.url).pathname;
-const database = environment.MNEMO_DATABASE ?? { dataDir: environment.MNEMO_HOME ?? ".mnemo-llamaindex-chat" };
+const database = environment.MNEMO_DATABASE ?? { dataDir: environment.MNEMO_HOME ?? join(homedir(), ".mnemo-llamaindex-chat") };
 
 const memory = await createMemory({ database, ...(environment.MNEMO_SCHEMA ? { schema: environment.MNEMO_SCHEMA } : {}) });
 const embedModel = new MnemoEmbedding(await createHuggingFaceEmbedder({ model: embeddingModel }));
