@@ -26,7 +26,11 @@ export const queryIntegerOr = (max: number, fallback: number) => integerText(max
 const integerText = (max: number) => z.coerce.number().int("must be an integer").min(0, "must not be negative").max(max, `must be at most ${max}`);
 
 /** A scope path such as `/` or `/crew/researcher` (validated again, as a path, by core). */
-export const scopeSchema = z.string().max(512).openapi({ example: "/crew/researcher" });
+export const scopeSchema = z
+  .string()
+  .min(1, "must be a path such as / or /crew/researcher")
+  .max(512, "must be at most 512 characters")
+  .openapi({ example: "/crew/researcher" });
 
 /** A timestamp as an ISO 8601 string. */
 export const timestampSchema = z.string().openapi({ format: "date-time", example: "2026-01-31T12:00:00.000Z" });
