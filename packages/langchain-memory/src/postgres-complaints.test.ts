@@ -1,6 +1,6 @@
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
-import { createMemory, type Memory, type PGliteLike, type PgPoolLike } from "@mnemo/core";
-import { createHashingEmbedder, type OpenTestEngine, testEngines } from "@mnemo/core/testing";
+import { ConflictError, createMemory, type Memory, type PGliteLike, type PgPoolLike } from "@mnemo/core";
+import { createHashingEmbedder, type OpenTestEngine, type TestEngine, testEngines } from "@mnemo/core/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MnemoChatMessageHistory } from "./chat-message-history.js";
 import { MnemoRetriever } from "./retriever/mnemo-retriever.js";
@@ -183,6 +183,28 @@ describe.each(testEngines())("LangChain's Postgres complaints, on $name", (engin
       const ownIds = new Set((await memory.history({ userId: "many-17", conversationId: "notes", last: 100 })).map((message) => message.id));
       expect(results.every((document) => ownIds.has(document.metadata.messageId as string))).toBe(true);
     });
+  });
+});
+
+describe.skipIf(!testEngines().find((engine) => engine.name === "postgres")?.available)("pool clients are handed back (PostgreSQL server)", () => {
+  it("after reads, writes and a transaction that failed inside the database", async () => {
+    const engine = testEngines().find((candidate) => candidate.name === "postgres") as TestEngine;
+    const opened = await engine.open();
+    const pool = opened.database as PgPoolLike & { totalCount: number; idleCount: number; waitingCount: number };
+    try {
+      const memory = await createMemory({ database: pool, schema: opened.newSchema() });
+      const history = new MnemoChatMessageHistory({ memory, userId: "ada", sessionId: "s" });
+      await history.addMessages([new HumanMessage({ content: "first", id: "m1" })]);
+      await Promise.all(Array.from({ length: 8 }, () => history.getMessages()));
+      // The same id with other content: a ConflictError raised inside the write transaction.
+      await expect(history.addMessages([new HumanMessage({ content: "other", id: "m1" })])).rejects.toSatisfy((error) => ConflictError.isInstance(error));
+      expect(await history.getMessages()).toHaveLength(1);
+      await memory.close();
+      expect(pool.waitingCount).toBe(0);
+      expect(pool.idleCount).toBe(pool.totalCount);
+    } finally {
+      await opened.close();
+    }
   });
 });
 
