@@ -7,6 +7,7 @@
 //
 // Type a message per line; /memory lists what is remembered about you, /quit (or end of input) exits.
 import { randomUUID } from "node:crypto";
+import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { HumanMessage } from "@langchain/core/messages";
@@ -21,7 +22,7 @@ const { values: args } = parseArgs({
   options: {
     user: { type: "string", default: "me" },
     session: { type: "string", default: `chat-${new Date().toISOString().replace(/[:.]/gu, "-")}-${randomUUID().slice(0, 8)}` },
-    data: { type: "string", default: process.env.MNEMO_HOME ?? ".mnemo-langchain-chat" },
+    data: { type: "string", default: process.env.MNEMO_HOME ?? resolve(import.meta.dirname, ".mnemo-langchain-chat") },
     schema: { type: "string", default: "mnemo" },
   },
 });
