@@ -1,8 +1,8 @@
 import type { Embedder } from "../embeddings/embedder.js";
-import { validateVectors } from "../embeddings/validate-vectors.js";
 import type { MemoryParts } from "../memory/memory.js";
 import { parseInput } from "../memory/parse-input.js";
 import type { VectorModel } from "../search/search-messages.js";
+import { embedMissing } from "./embed-missing.js";
 import { EmbeddingDimensionError } from "./embedding-dimension-error.js";
 import { queryMode, runQuery } from "./query-records.js";
 import { inScopeSql, selectionSql } from "./record-conditions.js";
@@ -80,7 +80,7 @@ export class Records {
     if (expected !== undefined) checkDimensions(given, expected, name);
     const counter = this.#parts.prepare.counter;
     const records: PreparedRecord[] = request.records.map((record) => ({ ...record, tokenCount: record.content === "" ? 0 : counter.count(record.content) }));
-    if (embedder) await this.#embedMissing(request, records, embedder);
+    if (embedder) await embedMissing(this.#parts.store, request, records, embedder, (await this.#findModel(embedder.id))?.modelId);
     const needsModel = expected !== undefined && records.some((record) => record.vector !== undefined);
     const model = needsModel ? (known && this.#models.has(name) ? known : await this.#registerModel(name, expected)) : known;
     return this.#parts.store.driver.transaction((db) =>
@@ -111,7 +111,9 @@ export class Records {
     }
     if (request.vector && expected !== undefined) checkDimensions([{ path: "vector", vector: request.vector }], expected, name);
     const text = request.text?.trim() ?? "";
-    const vector = mode === "lexical" ? undefined : (request.vector ?? (embedder && text !== "" ? await embedder.embedQuery(request.text ?? "") : undefined));
+    // Without stored vectors of the model the vector leg finds nothing: the text is not embedded for it.
+    const embedText = !request.vector && embedder && model && text !== "" && mode !== "lexical";
+    const vector = mode === "lexical" ? undefined : (request.vector ?? (embedText ? await embedder.embedQuery(request.text ?? "") : undefined));
     return runQuery(this.#parts, request, { mode, model, vector });
   }
 
@@ -237,29 +239,6 @@ export class Records {
     const model = await registerRecordModel(this.#parts.store, name, dimensions);
     this.#models.set(name, model);
     return model;
-  }
-
-  /** Embeds the records that have text, no vector, and no stored vector of the embedder for this text. */
-  async #embedMissing(key: { userId: string; collection: string }, records: PreparedRecord[], embedder: Embedder): Promise<void> {
-    const model = await this.#findModel(embedder.id);
-    const { rows } = await this.#parts.store.driver.query<{ record_id: string }>(
-      `SELECT r.record_id FROM ${this.#s}.records r JOIN unnest($3::text[], $4::text[]) AS x(id, content) ON r.record_id = x.id AND r.content = x.content
-       WHERE r.user_id = $1 AND r.collection = $2 AND EXISTS (SELECT 1 FROM ${this.#s}.record_embeddings e
-         WHERE e.user_id = r.user_id AND e.collection = r.collection AND e.record_id = r.record_id AND e.model_id = $5)`,
-      [key.userId, key.collection, records.map((record) => record.id), records.map((record) => record.content), model?.modelId ?? -1],
-    );
-    const embedded = new Set(rows.map((row) => row.record_id));
-    const missing = records.filter((record) => record.vector === undefined && record.content.trim() !== "" && !embedded.has(record.id));
-    if (missing.length === 0) return;
-    const texts = missing.map((record) => record.content);
-    const vectors = validateVectors(await embedder.embedDocuments(texts), {
-      count: texts.length,
-      dimensions: embedder.dimensions,
-      source: `embedder ${embedder.id}`,
-    });
-    missing.forEach((record, index) => {
-      record.vector = vectors[index];
-    });
   }
 
   async #read(
