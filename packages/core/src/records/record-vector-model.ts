@@ -28,11 +28,15 @@ export async function registerRecordModel(store: PostgresStore, name: string, di
     if (!stored) throw error;
     throw new EmbeddingDimensionError({ expected: stored.dimensions, actual: dimensions, model: name, path: "vectorModel.dimensions" }, { cause: error });
   }
+  const index = `record_embeddings_model_${model.modelId}`;
+  // CREATE INDEX takes a lock that blocks writers even when the index exists: look first.
+  const { rows } = await store.driver.query<{ present: boolean }>("SELECT to_regclass($1) IS NOT NULL AS present", [`${store.s}.${index}`]);
+  if (rows[0]?.present) return model;
   const operators = dimensions > 2_000 ? "halfvec_cosine_ops" : "vector_cosine_ops";
   await store.driver.transaction(async (transaction) => {
     await transaction.query("SELECT pg_advisory_xact_lock($1)", [0x6d6e656d6f]);
     await transaction.query(
-      `CREATE INDEX IF NOT EXISTS record_embeddings_model_${model.modelId} ON ${store.s}.record_embeddings
+      `CREATE INDEX IF NOT EXISTS ${index} ON ${store.s}.record_embeddings
        USING hnsw ((embedding::${vectorType(dimensions)}) ${operators}) WHERE model_id = ${model.modelId}`,
     );
   });
