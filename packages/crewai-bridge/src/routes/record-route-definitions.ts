@@ -80,7 +80,7 @@ export const searchRecords = createRoute({
   tags,
   summary: "Search by vector (cosine similarity), by text, or both",
   description:
-    "With `embedding`: cosine similarity. With `query` only: the service's embedder (cosine similarity) when it has one, else BM25. With both: hybrid, unless `mode` says otherwise.",
+    "With `embedding`: cosine similarity. With `query` only: hybrid (BM25 fused with the service's embedder, when it has one and the collection holds its vectors), else BM25; `mode: vector` asks for cosine similarities from the service's embedder (BM25 without one). With both: hybrid, unless `mode` says otherwise.",
   request: {
     params: collectionParams,
     headers: userHeaders,

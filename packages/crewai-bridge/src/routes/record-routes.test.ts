@@ -118,6 +118,8 @@ describe.each(testEngines())("record routes on $name", (engine) => {
       expect(zero.body.results).toEqual([]);
       const text = await call("alice", `${base}/search`, { query: "Lisbon river" });
       expect(text.body.results[0].record.id).toBe("r1");
+      // No embedder here: "vector" with text alone can only be BM25.
+      expect((await call("alice", `${base}/search`, { query: "Lisbon river", mode: "vector" })).body.results[0].record.id).toBe("r1");
       const info = await call("alice", `${base}/scope-info?scope=/crew`);
       expect(info.body).toMatchObject({ path: "/crew", recordCount: 2, childScopes: ["/crew/research", "/crew/travel"] });
       expect((await call("alice", `${base}/records?limit=2`)).body.records.map((record: { id: string }) => record.id)).toEqual(["r3", "r2"]);

@@ -121,8 +121,9 @@ export function registerRecordRoutes({ app, memory }: RouteDependencies): void {
       throw new HttpError(400, "invalid_input", "Send embedding, query, or both.", {
         details: { issues: [{ path: "body.embedding", message: "or body.query is required" }] },
       });
-    // Text alone is embedded by the service when it can, so scores stay cosine similarities (CrewAI's score_threshold expects them).
-    const mode = body.mode ?? (!body.embedding && memory.embedder ? "vector" : undefined);
+    // "vector" with text alone asks for cosine similarities from the service's embedder (CrewAI's legacy
+    // score_threshold expects them); without an embedder, BM25 is the only way to search text.
+    const mode = body.mode === "vector" && !body.embedding && !memory.embedder ? "lexical" : body.mode;
     const hits = await withRequestPaths(
       () =>
         memory.records.query({

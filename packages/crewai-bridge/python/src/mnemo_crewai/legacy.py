@@ -44,7 +44,8 @@ class MnemoStorage:
 
     def search(self, query: str, limit: int = 5, score_threshold: float = 0.6) -> list[dict[str, Any]]:
         """Entries shaped like CrewAI's external-memory results: ``id``, ``context`` and ``memory`` (the text), ``metadata``, ``score``."""
-        hits = self.client.search_records(self.collection, query=query, scopePrefix=self.scope, limit=limit, minScore=score_threshold)
+        # mode "vector": cosine similarities from the service's embedder, which score_threshold is meant for.
+        hits = self.client.search_records(self.collection, query=query, mode="vector", scopePrefix=self.scope, limit=limit, minScore=score_threshold)
         return [
             {
                 "id": hit["record"]["id"],
