@@ -20,7 +20,7 @@ export interface MnemoMiddlewareOptions extends Pick<BuildContextOptions, "token
    * `replace` (default): the model sees the agent's system prompt plus Mnemo's context (settings,
    * model memory, running summary, relevant earlier exchanges) and the recent turns Mnemo kept within
    * the budget, instead of the state's messages. `augment`: the state's messages stay as they are
-   * and only Mnemo's system section is added to the system prompt.
+   * and only Mnemo's system section is added to the system prompt. @default "replace"
    */
   mode?: "replace" | "augment" | undefined;
   /** Store the conversation's new turns (inputs, tool results and the model's answers). @default true */
