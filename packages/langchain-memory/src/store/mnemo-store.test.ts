@@ -1,6 +1,7 @@
 import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { fakeModel } from "@langchain/core/testing";
 import { type ToolRuntime, tool } from "@langchain/core/tools";
+import { Annotation, END, type LangGraphRunnableConfig, START, StateGraph } from "@langchain/langgraph";
 import { InvalidNamespaceError } from "@langchain/langgraph-checkpoint";
 import { createMemory, InvalidInputError, type Memory } from "@mnemo/core";
 import { type OpenTestEngine, testEngines } from "@mnemo/core/testing";
@@ -122,6 +123,28 @@ describe.each(testEngines())("MnemoStore on $name", (engine) => {
       await expect(store.search([])).rejects.toSatisfy(isInvalidInput);
       await expect(store.listNamespaces({ prefix: ["*"] })).rejects.toSatisfy(isInvalidInput);
       expect(await memory.modelMemory.list({ userId: "gus" })).toEqual([]);
+    });
+
+    it("serves a LangGraph StateGraph's nodes through config.store", async () => {
+      const State = Annotation.Root({ userId: Annotation<string>(), fact: Annotation<string>(), recalled: Annotation<string[]>() });
+      const graph = new StateGraph(State)
+        .addNode("remember", async (state: typeof State.State, config: LangGraphRunnableConfig) => {
+          await config.store?.put([state.userId, "facts"], "home", { text: state.fact });
+          return {};
+        })
+        .addNode("recall", async (state: typeof State.State, config: LangGraphRunnableConfig) => {
+          const items = (await config.store?.search([state.userId], { query: "where does the user live" })) ?? [];
+          return { recalled: items.map((item) => String(item.value.text)) };
+        })
+        .addEdge(START, "remember")
+        .addEdge("remember", "recall")
+        .addEdge("recall", END)
+        .compile({ store });
+      const result = await graph.invoke({ userId: "ivy", fact: "The user lives in Porto" });
+      expect(result.recalled).toEqual(["The user lives in Porto"]);
+      expect((await memory.modelMemory.list({ userId: "ivy" })).map((entry) => [entry.scope, entry.content])).toEqual([
+        ["/facts/@home", "The user lives in Porto"],
+      ]);
     });
 
     it("serves an agent's tools through runtime.store, and what they store reaches Mnemo's context", async () => {
