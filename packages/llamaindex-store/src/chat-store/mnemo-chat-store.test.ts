@@ -16,7 +16,7 @@ const childScript = new URL("./read-chat-store.child.mjs", import.meta.url).path
 
 /** Reads a conversation back through ChatMemoryBuffer in a fresh Node process. */
 async function readInChildProcess(database: string, schema: string, userId: string, key: string): Promise<ChatMessage[]> {
-  const { stdout } = await run(process.execPath, [childScript, database, schema, userId, key], { timeout: 60_000 });
+  const { stdout } = await run(process.execPath, [childScript, database, schema, userId, key], { timeout: 180_000 });
   return JSON.parse(stdout);
 }
 
@@ -85,7 +85,7 @@ describe.each(testEngines())("MnemoChatStore on $name", (engine) => {
       } finally {
         await rm(dataDir, { recursive: true, force: true });
       }
-    });
+    }, 300_000);
 
     it("round-trips content parts, options and every role exactly", async () => {
       const chatStore = store();
