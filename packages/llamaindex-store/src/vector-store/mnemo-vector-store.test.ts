@@ -176,6 +176,8 @@ describe.each(testEngines())("MnemoVectorStore conformance on $name", (engine) =
       await invalid(query([{ key: "rank", operator: "~" as never, value: 1 }]));
       await invalid(query([{ key: "tags", operator: "any", value: "x" }]));
       await invalid({ ...query([]), mode: "svm" as VectorStoreQuery["mode"] });
+      await invalid({ similarityTopK: 1, mode: "default" as VectorStoreQuery["mode"] });
+      await invalid({ ...query([]), similarityTopK: 1_001 });
     });
 
     it("returns k results under a selective filter whenever k match", async () => {
