@@ -1,5 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
+import { lockDataDir } from "./data-dir-lock.js";
 import type { Driver, QueryResult } from "./driver.js";
 import { mapDatabaseError } from "./map-database-error.js";
 
@@ -28,10 +29,14 @@ export interface PGliteDriverOptions {
  */
 export async function createPGliteDriver(options: PGliteDriverOptions = {}): Promise<Driver> {
   const owned = typeof options.database !== "object";
+  const directory = typeof options.database === "string" && !options.database.startsWith("memory://") ? options.database : undefined;
+  // A directory is taken before PGlite touches it: a second instance on the same files loses writes.
+  const unlock = directory ? await lockDataDir(directory) : undefined;
   let db: PGliteLike;
   try {
     db = typeof options.database === "object" ? options.database : await PGlite.create(options.database ?? "memory://", { extensions: { vector } });
   } catch (error) {
+    await unlock?.();
     throw mapDatabaseError(error);
   }
   let closed = false;
@@ -51,7 +56,11 @@ export async function createPGliteDriver(options: PGliteDriverOptions = {}): Pro
     async close() {
       if (closed || !owned) return;
       closed = true;
-      await db.close();
+      try {
+        await db.close();
+      } finally {
+        await unlock?.();
+      }
     },
   };
 }
