@@ -47,6 +47,27 @@ describe.each(testEngines())("records with the memory's embedder, and top-k unde
       expect((await memory.records.query({ ...target, text: "coffee", mode: "vector", limit: 1 }))[0]?.record.id).toBe("cat");
     });
 
+    it("writes nothing when the embedder fails, and text-only queries are lexical without the embedder's model", async () => {
+      const failing = await createMemory({
+        database: opened.database,
+        schema: opened.newSchema(),
+        embedder: { ...embedder, id: "test:failing:32", embedDocuments: async () => Promise.reject(new Error("model crashed")) },
+      });
+      try {
+        const target = { userId: "ada", collection: "fails" };
+        await expect(failing.records.upsert({ ...target, records: [{ id: "a", content: "some text" }] })).rejects.toThrow("model crashed");
+        expect(await failing.records.count(target)).toBe(0);
+        // A client model: no server-side embedding; text alone is searched lexically.
+        const client = { ...target, vectorModel: { name: "test:client:2", dimensions: 2 } };
+        await failing.records.upsert({ ...client, records: [{ id: "b", content: "plain words" }] });
+        const hits = await failing.records.query({ ...client, text: "words" });
+        expect(hits.map((hit) => hit.record.id)).toEqual(["b"]);
+        await expect(failing.records.query({ ...client, text: "words", mode: "hybrid" })).rejects.toMatchObject({ issues: [{ path: "vector" }] });
+      } finally {
+        await failing.close();
+      }
+    });
+
     it("returns k results under a selective filter on the HNSW path", async () => {
       const many = { userId: "ada", collection: "many" };
       const records = Array.from({ length: 600 }, (_, index) => ({
