@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 const run = (args) => execFileSync(process.execPath, args, { stdio: "inherit", cwd: import.meta.dirname });
 run(["--test", "locomo/"]);
 run(["locomo/run.mjs", "--small", "--engine", "pglite"]);
+run(["enhance-speed.mjs", "--small"]); // embedded PGlite, offline
 if (process.env.DATABASE_URL) {
   run(["history-and-ingest.mjs", "--small"]);
   run(["search-speed.mjs", "--small"]);

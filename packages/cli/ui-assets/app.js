@@ -145,7 +145,7 @@ async function loadMemories() {
       : entries.map((entry) =>
           element(
             "li",
-            { dataset: { id: entry.memoryId } },
+            {},
             element("span", { textContent: `[${entry.category ?? "-"}] ${entry.content} ` }),
             element("span", { className: "muted", textContent: `importance ${entry.importance} · v${entry.version}` }),
             element("button", { className: "secondary", textContent: "Edit", onclick: () => editMemory(entry) }),

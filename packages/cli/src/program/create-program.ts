@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import { registerBridgeCommands } from "../commands/bridge-commands.js";
 import { registerEnhance } from "../commands/enhance-command.js";
 import { registerExport } from "../commands/export-command.js";
 import { registerImport } from "../commands/import-commands.js";
@@ -49,6 +50,7 @@ export function createProgram(version = "0.1.0"): Command {
   registerSettings(program);
   registerExport(program);
   registerUi(program);
+  registerBridgeCommands(program);
   for (const command of allCommands(program)) command.exitOverride();
   return program;
 }

@@ -7,10 +7,9 @@ import {
   type Memory,
   type Summarizer,
 } from "@mnemo/core";
-import { lockDataDir } from "./data-dir-lock.js";
 import { type GlobalOptions, storeLocation } from "./global-options.js";
 
-/** An open memory and how to close it (the embedded store's lock is released with it). */
+/** An open memory and how to close it. */
 export interface OpenedMemory {
   memory: Memory;
   close(): Promise<void>;
@@ -22,27 +21,16 @@ export interface OpenedMemory {
  */
 export async function openMemory(options: GlobalOptions, settings: { migrate?: boolean } = {}): Promise<OpenedMemory> {
   const location = storeLocation(options);
-  const release = location.kind === "embedded" ? await lockDataDir(location.dataDir) : async () => {};
-  try {
-    const embedderModel = options.embedder ?? process.env.MNEMO_EMBEDDER;
-    const memory = await createMemory({
-      database: location.kind === "server" ? location.url : { dataDir: location.dataDir },
-      schema: options.schema ?? process.env.MNEMO_SCHEMA ?? "mnemo",
-      embedder: embedderModel ? await createHuggingFaceEmbedder({ model: embedderModel }) : undefined,
-      migrate: settings.migrate ?? true,
-      maxConnections: 4,
-    });
-    return {
-      memory,
-      async close() {
-        await memory.close();
-        await release();
-      },
-    };
-  } catch (error) {
-    await release();
-    throw error;
-  }
+  const embedderModel = options.embedder ?? process.env.MNEMO_EMBEDDER;
+  // The embedded engine allows one process per data directory: core locks it and names the holder's pid.
+  const memory = await createMemory({
+    database: location.kind === "server" ? location.url : { dataDir: location.dataDir },
+    schema: options.schema ?? process.env.MNEMO_SCHEMA ?? "mnemo",
+    embedder: embedderModel ? await createHuggingFaceEmbedder({ model: embedderModel }) : undefined,
+    migrate: settings.migrate ?? true,
+    maxConnections: 4,
+  });
+  return { memory, close: () => memory.close() };
 }
 
 /** The `summarizer` setting's shape: an OpenAI-compatible endpoint. */

@@ -10,7 +10,14 @@ export interface Progress {
  * Creates a progress display. `total` 0 means unknown: it shows counts and rate without a bar.
  * Off (a no-op) with `--json`, `--no-progress`, or when stderr is not a TTY.
  */
-export function createProgress(options: { label: string; unit: string; total: number; enabled: boolean; extra?: string }): Progress {
+export function createProgress(options: {
+  label: string;
+  unit: string;
+  total: number;
+  enabled: boolean;
+  extra?: string;
+  payload?: Record<string, string | number>;
+}): Progress {
   if (!options.enabled || !process.stderr.isTTY) return { update() {}, stop() {} };
   const started = Date.now();
   const counts = `{value}${options.total > 0 ? "/{total}" : ""} ${options.unit} | {rate}/s${options.extra ? ` | ${options.extra}` : ""}`;
@@ -21,7 +28,7 @@ export function createProgress(options: { label: string; unit: string; total: nu
     clearOnComplete: false,
     etaBuffer: 50,
   });
-  bar.start(options.total, 0, { rate: "0" });
+  bar.start(options.total, 0, { rate: "0", ...options.payload });
   return {
     update(value, payload = {}) {
       const seconds = Math.max((Date.now() - started) / 1000, 0.001);

@@ -75,11 +75,11 @@ export function startMnemo(args: string[], options: { env?: Record<string, strin
 /** Runs `mnemo` to completion. */
 export function mnemo(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<MnemoRun> {
   const child = startMnemo(args, options);
-  return finished(child, options.timeoutMs ?? 90_000);
+  return finished(child, options.timeoutMs ?? 300_000);
 }
 
 /** Collects a child's output until it exits (killing it after `timeoutMs`). */
-export function finished(child: ChildProcess, timeoutMs = 90_000): Promise<MnemoRun> {
+export function finished(child: ChildProcess, timeoutMs = 300_000): Promise<MnemoRun> {
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk) => {
@@ -112,7 +112,7 @@ export function finished(child: ChildProcess, timeoutMs = 90_000): Promise<Mnemo
 }
 
 /** Resolves with the first stdout line that `match` accepts (the child keeps running). */
-export function waitForLine(child: ChildProcess, match: (line: string) => boolean, timeoutMs = 60_000): Promise<string> {
+export function waitForLine(child: ChildProcess, match: (line: string) => boolean, timeoutMs = 300_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffer = "";
     let stderr = "";
