@@ -32,7 +32,7 @@ async function seed(memory: Memory): Promise<void> {
       userId: "me",
       conversationId: "pg2",
       role: "assistant",
-      content: "Yes for staging: UNLOGGED tables skip the WAL, so the import is faster, but they are emptied after a crash.",
+      content: "Yes, for staging:\n1. UNLOGGED tables skip the WAL, so the import is faster.\n2. They are emptied after a crash.",
       createdAt: at(2),
     },
   ]);
@@ -87,6 +87,8 @@ describe.each(testEngines())("enhancePrompt on $name", (engine) => {
     expect(result.context).toMatch(/### Slow Postgres import \(2026-04-01\)/);
     expect(result.context).toMatch(/COPY/);
     expect(result.prompt).not.toMatch(/sourdough|Secret/);
+    expect(result.context).toMatch(/^Assistant: UNLOGGED tables skip the WAL/m);
+    expect(result.context).not.toMatch(/^Assistant: \d+\.$/m);
     expect(result.summarizer).toBe("extractive");
   });
 

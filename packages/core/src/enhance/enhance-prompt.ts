@@ -131,7 +131,7 @@ async function summarise(exchanges: Exchange[], summarizer: Summarizer, budget: 
       const share = Math.max(24, Math.floor(budget * weight) - 16);
       const messages: SummaryMessage[] = [exchange.question, exchange.answer]
         .filter((message) => message !== undefined)
-        .map((message) => ({ role: message.role, name: message.name, content: message.content, createdAt: message.createdAt }));
+        .map((message) => ({ role: message.role, name: message.name, content: withoutListMarkers(message.content), createdAt: message.createdAt }));
       return summarizer.summarize({ messages, maxTokens: share, counter });
     }),
   );
@@ -144,6 +144,11 @@ async function summarise(exchanges: Exchange[], summarizer: Summarizer, budget: 
     score: exchange.score,
     summary: summaries[index] ?? "",
   }));
+}
+
+// "1." or "-" at the start of a line is formatting: a sentence splitter would keep it as a sentence of its own.
+function withoutListMarkers(text: string): string {
+  return text.replace(/^[ \t]*(?:\d{1,3}[.)]|[-*•])[ \t]+/gm, "");
 }
 
 function render(sources: EnhanceSource[]): string {
