@@ -13,9 +13,13 @@ export function mapDatabaseError(error: unknown): MnemoError {
   if (MnemoError.isInstance(error)) return error;
   const code = typeof error === "object" && error !== null ? String((error as { code?: unknown }).code ?? "") : "";
   const message = error instanceof Error ? error.message : "";
+  // pg-pool's "timeout exceeded when trying to connect": no connection within connectionTimeoutMillis
+  // (server unreachable, or every pooled connection busy for that long) — retryable, never a bug.
   if (
     connectionErrorCodes.has(code) ||
-    /Connection terminated|connection timeout|Client has encountered a connection error|Cannot use a pool after calling end/i.test(message)
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end/i.test(
+      message,
+    )
   ) {
     return new UnavailableError("The database could not be reached; retry when it is back.", { cause: error });
   }
