@@ -55,6 +55,13 @@ export function createPgDriver(options: PgDriverOptions): Driver {
         throw mapDatabaseError(error);
       }
       let broken = false;
+      // A checked-out client whose connection drops (server stopped, network cut) emits "error"; without a
+      // listener that is an uncaught exception that ends the process. The failure reaches the caller
+      // through the pending or next query instead.
+      const onError = () => {
+        broken = true;
+      };
+      (client as EventedClient).on?.("error", onError);
       try {
         await run(client, "BEGIN");
         const result = await work({
@@ -71,6 +78,7 @@ export function createPgDriver(options: PgDriverOptions): Driver {
         }
         throw mapDatabaseError(error);
       } finally {
+        (client as EventedClient).off?.("error", onError);
         client.release(broken);
       }
     },
@@ -81,6 +89,9 @@ export function createPgDriver(options: PgDriverOptions): Driver {
     },
   };
 }
+
+// `pg` clients are event emitters; pools passed in may hand out clients that are not.
+type EventedClient = { on?(event: "error", listener: () => void): unknown; off?(event: "error", listener: () => void): unknown };
 
 const statementNames = new Map<string, string>();
 

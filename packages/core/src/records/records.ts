@@ -83,8 +83,10 @@ export class Records {
     if (embedder) await embedMissing(this.#parts.store, request, records, embedder, (await this.#findModel(embedder.id))?.modelId);
     const needsModel = expected !== undefined && records.some((record) => record.vector !== undefined);
     const model = needsModel ? (known && this.#models.has(name) ? known : await this.#registerModel(name, expected)) : known;
-    return this.#parts.store.driver.transaction((db) =>
-      writeRecords(db, this.#s, { ...request, searchConfig: this.#parts.store.searchConfig, records, modelId: model?.modelId }),
+    return retryDeadlocks(() =>
+      this.#parts.store.driver.transaction((db) =>
+        writeRecords(db, this.#s, { ...request, searchConfig: this.#parts.store.searchConfig, records, modelId: model?.modelId }),
+      ),
     );
   }
 
@@ -280,5 +282,22 @@ export class Records {
       }
       return rows.length;
     });
+  }
+}
+
+/**
+ * Runs a write transaction again when PostgreSQL chose it as a deadlock victim (SQLSTATE 40P01): the
+ * victim was rolled back whole, so a retry is safe. Concurrent upserts of overlapping new ids into a
+ * collection were measured to deadlock on the server (20 clients, issue 10's concurrency suite).
+ */
+async function retryDeadlocks<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { cause?: { code?: unknown } }).cause?.code;
+      if (code !== "40P01" || attempt >= attempts) throw error;
+      await new Promise((done) => setTimeout(done, 20 * attempt + Math.random() * 50));
+    }
   }
 }
