@@ -13,6 +13,7 @@ import { registerRecordRoutes } from "../routes/record-routes.js";
 import { registerSettingRoutes } from "../routes/setting-routes.js";
 import type { BridgeApp, BridgeEnv } from "./bridge-env.js";
 import { HttpError } from "./http-error.js";
+import { requireUtf8 } from "./require-utf8.js";
 import { describeError, retryAfterSeconds, toErrorResponse } from "./to-error-response.js";
 import { validationHook } from "./validation-hook.js";
 
@@ -67,6 +68,7 @@ export function createBridgeApp(options: BridgeAppOptions): BridgeApp {
       () => new HttpError(503, "timeout", "The request took too long; retry later.", { headers: { "Retry-After": String(retryAfterSeconds) } }) as never,
     ),
   );
+  app.use("/v1/*", requireUtf8());
   app.use("/v1/*", authenticate(memory));
   const dependencies = { app, memory };
   registerHealthRoutes(dependencies);
