@@ -22,12 +22,16 @@ const roleAliases: Record<string, MessageRole> = { human: "user", ai: "assistant
  * const report = await importConversations(memory, { userId: "me", items: await readJsonl("chats.jsonl") });
  */
 export async function readJsonl(file: string, options: JsonlReadOptions = {}): Promise<AsyncGenerator<ImportItem>> {
-  const text = (await readSourceFile(file, options.maxFileBytes ?? defaultMaxFileBytes)).toString("utf8");
+  const lines = utf8Lines(await readSourceFile(file, options.maxFileBytes ?? defaultMaxFileBytes));
   const conversations = new Map<string, ImportedConversation & { broken?: string }>();
   const problems: ImportItem[] = [];
-  text.split(/\r?\n/).forEach((line, index) => {
-    if (line.trim() === "") return;
+  lines.forEach((line, index) => {
     const source = `${file}:${index + 1}`;
+    if (line === undefined) {
+      problems.push({ problem: { source, message: "Not valid UTF-8 (corrupt line)." } });
+      return;
+    }
+    if (line.trim() === "") return;
     const parsed = parseLine(line);
     if ("problem" in parsed) {
       problems.push({ problem: { source, message: parsed.problem } });
@@ -82,4 +86,22 @@ function parseLine(line: string): ParsedLine {
   const name = typeof value.name === "string" && value.name !== "" ? value.name : undefined;
   const title = typeof value.title === "string" ? value.title : undefined;
   return { conversationId, message: { role, content, name, createdAt: date, metadata }, ...(title ? { title } : {}) };
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The file's lines; a line that is not valid UTF-8 is `undefined` (reported, never stored with U+FFFD). */
+function utf8Lines(bytes: Uint8Array): (string | undefined)[] {
+  const lines: (string | undefined)[] = [];
+  let start = 0;
+  for (let index = 0; index <= bytes.length; index++) {
+    if (index < bytes.length && bytes[index] !== 0x0a) continue;
+    try {
+      lines.push(strictUtf8.decode(bytes.subarray(start, index)).replace(/\r$/, ""));
+    } catch {
+      lines.push(undefined);
+    }
+    start = index + 1;
+  }
+  return lines;
 }
