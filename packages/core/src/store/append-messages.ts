@@ -313,17 +313,25 @@ async function writeKeywords(
   const df = new Map(counted.map((row) => [key(row.user_id, row.term), Number(row.df)]));
   const userMessages = new Map(counted.map((row) => [row.user_id, Number(row.n)]));
   const keywords = messages.flatMap(({ message, seq }, index) =>
-    (
+    firstOfEach(
       message.keywords ??
-      topTfIdf(terms[index] as Map<string, number>, (term) => df.get(key(message.userId, term)) ?? 1, userMessages.get(message.userId) ?? 1, options.top)
+        topTfIdf(terms[index] as Map<string, number>, (term) => df.get(key(message.userId, term)) ?? 1, userMessages.get(message.userId) ?? 1, options.top),
     ).map((k) => [message.userId, message.conversationId, seq, k.keyword, k.score] as const),
   );
   if (keywords.length === 0) return;
+  // The messages are new (their seq was just taken under the conversation's lock) and each keyword is
+  // listed once, so a plain INSERT suffices: ON CONFLICT's speculative insertion cost twice as much.
   await transaction.query(
     `INSERT INTO ${s}.message_keywords (user_id, conversation_id, seq, keyword, score)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::float4[]) ON CONFLICT DO NOTHING`,
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::float4[])`,
     Array.from({ length: 5 }, (_, column) => keywords.map((row) => row[column])),
   );
+}
+
+/** The first entry of each keyword, in order (given keywords may repeat one). */
+function firstOfEach(keywords: readonly { keyword: string; score: number }[]): { keyword: string; score: number }[] {
+  const seen = new Set<string>();
+  return keywords.filter((entry) => !seen.has(entry.keyword) && seen.add(entry.keyword) !== undefined);
 }
 
 async function insertVectors(transaction: Queryable, s: string, fresh: readonly { message: PreparedMessage; seq: number }[], modelId: number): Promise<void> {
