@@ -11,15 +11,16 @@
 // it when it was generated with the same configuration (loading and index builds are most of a full run).
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { cpus, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { PGVectorStore } from "@langchain/community/vectorstores/pgvector";
+import { PGVectorStore as LlamaVectorStore } from "@llamaindex/postgres";
 import { createHuggingFaceEmbedder, createMemory } from "@mnemo/core";
 import pg from "pg";
 import { createBuildingBlocks, pieceKeysSql, pieceTextJoinsSql, pieceVectorSql, queryVectors, queryWords } from "./lib/search-corpus.mjs";
+import { packageVersion as version } from "./lib/versions.mjs";
 import { percentile, seededRandom } from "./lib/workload.mjs";
 
 const small = process.argv.includes("--small");
@@ -31,7 +32,11 @@ const corpus = small
   : { users: 10_000, conversationsPerUser: 1, piecesPerConversation: 100, dimensions: 512, bases: 2_000, fragments: 50_000 };
 const config = { ...corpus, limit: 10, ...(small ? { samples: 100, warmup: 20, embedQuestions: 20 } : { samples: 1_000, warmup: 100, embedQuestions: 200 }) };
 const totalPieces = corpus.users * corpus.conversationsPerUser * corpus.piecesPerConversation;
-const schemas = { mnemo: "bench_search", langchain: "bench_search_langchain", data: "bench_search_data" };
+const schemas = { mnemo: "bench_search", langchain: "bench_search_langchain", llamaindex: "bench_search_llamaindex", data: "bench_search_data" };
+// LlamaIndex's PGVectorStore creates no vector index (only B-trees on external_id and collection), so every
+// filtered query reads the table: it answers one query in LlamaIndex's turn of every `llamaEvery`.
+const llamaEvery = small ? 1 : 10;
+const noEmbedModel = { getTextEmbeddingsBatch: async () => [], getQueryEmbedding: async () => null };
 const langchainTable = { schemaName: schemas.langchain, tableName: "documents", dimensions: corpus.dimensions, distanceStrategy: "cosine" };
 const embedderId = `bench:random:${corpus.dimensions}`;
 const fingerprint = JSON.stringify({ generator: 1, ...corpus });
@@ -39,7 +44,6 @@ const fingerprint = JSON.stringify({ generator: 1, ...corpus });
 // a build whose client went away stops within a second instead of running on.
 const buildOptions = "-c maintenance_work_mem=4GB -c max_parallel_maintenance_workers=0 -c client_connection_check_interval=1000";
 const pool = new pg.Pool({ connectionString: url, max: 4 });
-const version = (name) => createRequire(import.meta.url)(`${name}/package.json`).version;
 const seconds = (since) => Math.round((performance.now() - since) / 100) / 10;
 // The benchmark passes vectors itself; LangChain's store never embeds here.
 const noEmbeddings = { embedDocuments: async () => [], embedQuery: async () => [] };
@@ -102,6 +106,8 @@ const recordingPool = {
   end: () => langchainPool.end(),
 };
 const langchain = await PGVectorStore.initialize(noEmbeddings, { pool: recordingPool, ...langchainTable });
+const llamaPool = new pg.Pool({ connectionString: url, max: 4 });
+const llamaindex = new LlamaVectorStore({ client: llamaPool, schemaName: schemas.llamaindex, dimensions: corpus.dimensions, embedModel: noEmbedModel });
 
 const search = (memory, mode) => async (query) => (await memory.search({ userId: query.userId, query: query.text, limit: config.limit, mode })).length;
 const systems = {
@@ -109,6 +115,15 @@ const systems = {
   mnemoVector: search(exactMemory, "vector"),
   mnemoVectorHnsw: search(indexMemory, "vector"),
   langchain: async (query) => (await langchain.similaritySearchVectorWithScore(query.vector, config.limit, { user_id: query.userId })).length,
+  llamaindex: async (query) =>
+    (
+      await llamaindex.query({
+        queryEmbedding: query.vector,
+        similarityTopK: config.limit,
+        mode: "default",
+        filters: { filters: [{ key: "user_id", value: query.userId, operator: "==" }] },
+      })
+    ).nodes.length,
 };
 const names = Object.keys(systems);
 const measured = Object.fromEntries(names.map((name) => [name, { ms: [], counts: [] }]));
@@ -117,6 +132,7 @@ let started = performance.now();
 for (const [index, query] of queries.entries()) {
   const order = [...names.slice(index % names.length), ...names.slice(0, index % names.length)];
   for (const name of order) {
+    if (name === "llamaindex" && index % llamaEvery !== 0) continue;
     const start = performance.now();
     const count = await systems[name](query);
     const elapsed = performance.now() - start;
@@ -158,7 +174,7 @@ const hnswUse = Object.fromEntries(
 );
 const { rows: plan } = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${lastLangChainQuery.text}`, lastLangChainQuery.values);
 const langchainPlan = describePlan(plan[0]["QUERY PLAN"][0].Plan);
-await Promise.all([exactMemory.close(), indexMemory.close(), langchain.end()]);
+await Promise.all([exactMemory.close(), indexMemory.close(), langchain.end(), llamaPool.end()]);
 
 started = performance.now();
 const queryEmbedding = await measureQueryEmbedding();
@@ -167,7 +183,12 @@ const sizes = (
     `SELECT c.oid::regclass::text AS name, pg_total_relation_size(c.oid) AS bytes FROM pg_class c
      WHERE c.oid = ANY($1::regclass[]) OR (c.relnamespace = ANY($2::regnamespace[]) AND c.relam = (SELECT oid FROM pg_am WHERE amname = 'hnsw'))`,
     [
-      [`${schemas.mnemo}.conversation_log`, `${schemas.mnemo}.log_embeddings`, `${schemas.langchain}.${langchainTable.tableName}`],
+      [
+        `${schemas.mnemo}.conversation_log`,
+        `${schemas.mnemo}.log_embeddings`,
+        `${schemas.langchain}.${langchainTable.tableName}`,
+        `${schemas.llamaindex}.llamaindex_embedding`,
+      ],
       [schemas.mnemo, schemas.langchain],
     ],
   )
@@ -181,6 +202,7 @@ const result = {
   versions: {
     "@langchain/community": version("@langchain/community"),
     "@langchain/core": version("@langchain/core"),
+    "@llamaindex/postgres": `${version("@llamaindex/postgres")} (deprecated on npm: "no longer maintained")`,
     pg: version("pg"),
     postgres: (await pool.query("SHOW server_version")).rows[0].server_version,
     pgvector: (await pool.query("SELECT extversion FROM pg_extension WHERE extname = 'vector'")).rows[0].extversion,
@@ -211,7 +233,7 @@ async function generate() {
   };
   await pool.query(
     `DROP SCHEMA IF EXISTS ${schemas.mnemo} CASCADE; DROP SCHEMA IF EXISTS ${schemas.langchain} CASCADE; DROP SCHEMA IF EXISTS ${schemas.data} CASCADE;
-     CREATE SCHEMA ${schemas.langchain}; CREATE SCHEMA ${schemas.data}`,
+     DROP SCHEMA IF EXISTS ${schemas.llamaindex} CASCADE; CREATE SCHEMA ${schemas.langchain}; CREATE SCHEMA ${schemas.data}`,
   );
   // Each system creates its own tables, as a user's first start would.
   await (await createMemory({ database: url, schema: schemas.mnemo })).close();
@@ -270,6 +292,15 @@ async function generate() {
           ${pieceTextJoinsSql(schemas.data, corpus)}`),
     );
     await step("LangChain VACUUM ANALYZE", () => client.query(`VACUUM ANALYZE ${table}`));
+    // LlamaIndex creates its own table (and its B-tree indexes) on first use; same texts, user ids and vectors.
+    const llamaSetupPool = new pg.Pool({ connectionString: url, max: 1 });
+    await new LlamaVectorStore({ client: llamaSetupPool, schemaName: schemas.llamaindex, dimensions: corpus.dimensions, embedModel: noEmbedModel }).client();
+    await llamaSetupPool.end();
+    await step("LlamaIndex rows", () =>
+      client.query(`INSERT INTO ${schemas.llamaindex}.llamaindex_embedding (external_id, collection, document, metadata, embeddings)
+        SELECT '', 'data', text, metadata, embedding FROM ${table}`),
+    );
+    await step("LlamaIndex VACUUM ANALYZE", () => client.query(`VACUUM ANALYZE ${schemas.llamaindex}.llamaindex_embedding`));
     await step("LangChain HNSW index (createHnswIndex)", () => langchainBuilder.createHnswIndex({ dimensions: corpus.dimensions }));
     await langchainBuilder.end();
   });
@@ -369,6 +400,7 @@ function printMarkdown({ search: rows, queryEmbedding, generation: made, hnswUse
     mnemoVector: "Mnemo `search` vector, exact path (default for users ≤ 20,000 pieces)",
     mnemoVectorHnsw: "Mnemo `search` vector, HNSW path (`scanOwnRowsBelow: 0`)",
     langchain: "LangChain `PGVectorStore` + HNSW, filter `{ user_id }`",
+    llamaindex: `LlamaIndex \`PGVectorStore\` (no vector index), metadata filter \`user_id ==\`${llamaEvery > 1 ? ` (1 query in ${llamaEvery})` : ""}`,
   };
   const table = Object.entries(labels).map(([name, label]) => {
     const row = rows[name];

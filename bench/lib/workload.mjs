@@ -54,3 +54,10 @@ export function generateMessages(count, random) {
     };
   });
 }
+
+/** The median of a list of numbers (mean of the two middle values for an even count). */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
