@@ -1,4 +1,4 @@
-// Benchmark (issue 2): history reads and batch import, Mnemo vs LangChain's PostgresChatMessageHistory,
+// Benchmark (issues 2 and 9): history reads (batch import is in ingest-speed.mjs), Mnemo vs LangChain's PostgresChatMessageHistory,
 // on the same PostgreSQL server, same data, same run, alternating the systems under test.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/history-and-ingest.mjs [--small]
@@ -8,26 +8,24 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import { PostgresChatMessageHistory } from "@langchain/community/stores/message/postgres";
-import { AIMessage, HumanMessage } from "@langchain/core/messages";
 import { createMemory } from "@mnemo/core";
 import pg from "pg";
-import { generateMessages, percentile, seededRandom } from "./lib/workload.mjs";
+import { median, percentile, seededRandom } from "./lib/workload.mjs";
 
 const small = process.argv.includes("--small");
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error("Set DATABASE_URL to a PostgreSQL server with pgvector (see scripts/setup-postgres.sh).");
+// Reads come in `rounds` (warm-up first, excluded); each system's p50/p95/p99 is the median over the rounds.
 const config = small
-  ? { users: 20, conversationsPerUser: 5, messagesPerConversation: 100, samples: 100, warmup: 20, ingestMessages: 2_000 }
-  : { users: 1_000, conversationsPerUser: 10, messagesPerConversation: 100, samples: 1_000, warmup: 100, ingestMessages: 100_000 };
+  ? { users: 20, conversationsPerUser: 5, messagesPerConversation: 100, samples: 100, warmup: 20, rounds: 3 }
+  : { users: 1_000, conversationsPerUser: 10, messagesPerConversation: 100, samples: 1_000, warmup: 100, rounds: 3 };
 const conversations = config.users * config.conversationsPerUser;
 const totalMessages = conversations * config.messagesPerConversation;
 const random = seededRandom(42);
 const pool = new pg.Pool({ connectionString: url, max: 10 });
 const version = (name) => createRequire(import.meta.url)(`${name}/package.json`).version;
 
-console.log(
-  `history: ${totalMessages.toLocaleString()} messages over ${conversations.toLocaleString()} conversations; ingest: ${config.ingestMessages.toLocaleString()} messages`,
-);
+console.log(`history: ${totalMessages.toLocaleString()} messages over ${conversations.toLocaleString()} conversations`);
 await pool.query("DROP SCHEMA IF EXISTS bench_mnemo CASCADE; DROP SCHEMA IF EXISTS bench_langchain CASCADE; CREATE SCHEMA bench_langchain");
 const memory = await createMemory({ database: url, schema: "bench_mnemo" });
 const table = "bench_langchain.langchain_chat_histories";
@@ -37,7 +35,7 @@ await history("setup").ensureTable();
 // Both tables get the same rows in the same interleaved order (turn by turn across conversations),
 // generated in SQL, then vacuumed and analysed as autovacuum would have done in a running system.
 // Content: 66–1,500 characters of varied text.
-let started = performance.now();
+const started = performance.now();
 await pool.query(
   `INSERT INTO bench_mnemo.users (user_id) SELECT 'u' || u FROM generate_series(1, $1) u;
    INSERT INTO bench_mnemo.conversations (user_id, conversation_id, last_seq, message_count, token_count)
@@ -82,37 +80,24 @@ for (let index = 0; index < config.warmup + config.samples; index++) {
     if (index >= config.warmup) timings[name].push(elapsed);
   }
 }
+const roundSize = Math.ceil(config.samples / config.rounds);
 const historyResult = Object.fromEntries(
-  Object.entries(timings).map(([name, list]) => [name, { p50: percentile(list, 50), p95: percentile(list, 95), p99: percentile(list, 99) }]),
+  Object.entries(timings).map(([name, list]) => {
+    const rounds = Array.from({ length: config.rounds }, (_, round) => list.slice(round * roundSize, (round + 1) * roundSize)).map((part) => ({
+      p50: percentile(part, 50),
+      p95: percentile(part, 95),
+      p99: percentile(part, 99),
+    }));
+    const of = (key) => median(rounds.map((round) => round[key]));
+    return [
+      name,
+      { p50: of("p50"), p95: of("p95"), p99: of("p99"), pooled: { p50: percentile(list, 50), p95: percentile(list, 95), p99: percentile(list, 99) }, rounds },
+    ];
+  }),
 );
+await writeFile(new URL(`./results/history-samples${small ? "-small" : ""}.json`, import.meta.url), `${JSON.stringify(timings)}\n`);
 
-// Ingest: the same generated messages (10 % over 512 tokens) through each system's batch API.
-const batch = generateMessages(config.ingestMessages, seededRandom(7));
-started = performance.now();
-for (let offset = 0; offset < batch.length; offset += 1_000) {
-  await memory.appendMany(batch.slice(offset, offset + 1_000).map((message) => ({ ...message, userId: `ingest-${message.userId}` })));
-}
-const mnemoSeconds = (performance.now() - started) / 1000;
-const sessions = new Map();
-for (const message of batch) {
-  const sessionId = `${message.userId}:${message.conversationId}`;
-  sessions.set(sessionId, [...(sessions.get(sessionId) ?? []), message]);
-}
-started = performance.now();
-for (const [sessionId, messages] of sessions) {
-  await history(`ingest-${sessionId}`).addMessages(
-    messages.map((message) => (message.role === "user" ? new HumanMessage(message.content) : new AIMessage(message.content))),
-  );
-}
-const langchainSeconds = (performance.now() - started) / 1000;
-const stats = await memory.stats({ userId: `ingest-${batch[0].userId}` });
-const ingestResult = {
-  mnemo: { seconds: mnemoSeconds, messagesPerSecond: batch.length / mnemoSeconds },
-  langchain: { seconds: langchainSeconds, messagesPerSecond: batch.length / langchainSeconds },
-  longMessages: batch.filter((message) => message.long).length,
-  piecesOfFirstUser: stats.pieces,
-};
-
+// Batch import moved to ingest-speed.mjs (issue 9: against LangChain and LlamaIndex, with and without embeddings).
 const result = {
   date: new Date().toISOString(),
   mode: small ? "small" : "full",
@@ -123,7 +108,6 @@ const result = {
     postgres: (await pool.query("SHOW server_version")).rows[0].server_version,
   },
   history: historyResult,
-  ingest: ingestResult,
 };
 await mkdir(new URL("./results/", import.meta.url), { recursive: true });
 await writeFile(new URL(`./results/history-and-ingest${small ? "-small" : ""}.json`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
@@ -135,11 +119,6 @@ console.log(`
 | LangChain \`PostgresChatMessageHistory.getMessages()\` | ${ms(historyResult.langchain.p50)} | ${ms(historyResult.langchain.p95)} | ${ms(historyResult.langchain.p99)} |
 | ratio (LangChain / Mnemo) | ${(historyResult.langchain.p50 / historyResult.mnemo.p50).toFixed(0)}× | ${(historyResult.langchain.p95 / historyResult.mnemo.p95).toFixed(0)}× | ${(historyResult.langchain.p99 / historyResult.mnemo.p99).toFixed(0)}× |
 
-| Batch import of ${batch.length.toLocaleString()} messages (${ingestResult.longMessages.toLocaleString()} over 512 tokens) | seconds | messages/s |
-| --- | ---: | ---: |
-| Mnemo \`appendMany\` (batches of 1,000; counting + splitting included) | ${mnemoSeconds.toFixed(1)} | ${Math.round(ingestResult.mnemo.messagesPerSecond).toLocaleString()} |
-| LangChain \`addMessages\` (one call per session) | ${langchainSeconds.toFixed(1)} | ${Math.round(ingestResult.langchain.messagesPerSecond).toLocaleString()} |
-| ratio | | ${(ingestResult.mnemo.messagesPerSecond / ingestResult.langchain.messagesPerSecond).toFixed(1)}× |
 `);
 await memory.close();
 await pool.end();

@@ -12,6 +12,8 @@ if (process.env.DATABASE_URL) {
   run(["history-and-ingest.mjs", "--small"]);
   run(["search-speed.mjs", "--small"]);
   run(["context-speed.mjs", "--small"]); // on the corpus search-speed --small just left
+  run(["ingest-speed.mjs", "--small"]); // Mnemo vs LangChain vs LlamaIndex, with the shared q8 model
+  run(["charts.mjs", "--small"]);
   run(["soak.mjs", "--small"]); // the CrewAI bridge as a child process, a few seconds of mixed load
 } else if (process.env.CI) {
   throw new Error("CI is set but DATABASE_URL is not: the server benchmarks' smoke runs must run in CI.");
