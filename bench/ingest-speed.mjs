@@ -8,7 +8,7 @@
 //   token counts, splitting, full-text vectors, GIN index and keywords included) vs LangChain
 //   `PostgresChatMessageHistory.addMessages` (one call per conversation). LlamaIndex.TS has no Postgres
 //   store for plain messages (its PGVectorStore needs a vector per node), so it has no row here.
-// - embeddings: a fixed subset (the real q8 model on 2 cores makes 100,000 messages far too long for the
+// - embeddings: a fixed subset (2,000 messages) (the real q8 model on 2 cores makes 100,000 messages far too long for the
 //   suite's 30 minutes) through the same model: Mnemo `appendMany` with `createHuggingFaceEmbedder`;
 //   LangChain `addMessages` + `PGVectorStore.addDocuments` (split with RecursiveCharacterTextSplitter's
 //   defaults, embedded by `MnemoEmbeddings`, its HNSW index created first with `createHnswIndex`);
@@ -40,7 +40,7 @@ const url = process.env.DATABASE_URL;
 if (!url) throw new Error("Set DATABASE_URL to a PostgreSQL server with pgvector (see scripts/setup-postgres.sh).");
 const config = small
   ? { textMessages: 3_000, textBatch: 500, embeddingMessages: 300, embeddingBatch: 100, rounds: 2 }
-  : { textMessages: 100_000, textBatch: 1_000, embeddingMessages: 3_000, embeddingBatch: 250, rounds: 3 };
+  : { textMessages: 100_000, textBatch: 1_000, embeddingMessages: 2_000, embeddingBatch: 250, rounds: 3 };
 const only = process.argv.find((argument) => argument.startsWith("--only="))?.slice("--only=".length);
 const modelPath = fileURLToPath(new URL("../../shared/models/universal-sentence-encoder-lite-onnx", import.meta.url));
 const schemas = { mnemo: "bench_ingest_mnemo", langchain: "bench_ingest_langchain", llamaindex: "bench_ingest_llamaindex" };

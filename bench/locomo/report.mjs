@@ -2,7 +2,14 @@
 import { allCategories, budgets, cutoffs } from "./metrics.mjs";
 import { packerLabel } from "./pack-turns.mjs";
 
-const legNames = { bm25: "BM25 baseline (Okapi, k1 1.2, b 0.75)", lexical: "Mnemo lexical", vector: "Mnemo vector", hybrid: "Mnemo hybrid" };
+const legNames = {
+  bm25: "BM25 baseline (Okapi, k1 1.2, b 0.75)",
+  lexical: "Mnemo lexical",
+  vector: "Mnemo vector",
+  hybrid: "Mnemo hybrid",
+  langchain: "LangChain PGVectorStore (same embedder)",
+  llamaindex: "LlamaIndex PGVectorStore (same embedder)",
+};
 const percent = (value) => (value === null || value === undefined ? "–" : (100 * value).toFixed(1));
 const ms = (value) => (value === null || value === undefined ? "–" : `${value.toFixed(value < 10 ? 2 : 1)} ms`);
 const row = (cells) => `| ${cells.join(" | ")} |`;

@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { resolveTokenCounter } from "@mnemo/core";
+import { langchainLeg, llamaIndexLeg } from "./frameworks.mjs";
 import { bm25Retriever, failedLeg, mnemoRetriever, runLeg, skippedLeg, turnPacking } from "./legs.mjs";
 import { loadLocomo } from "./load-locomo.mjs";
 import { questionCounts } from "./metrics.mjs";
@@ -90,6 +91,21 @@ async function runEngine(engine, context) {
     else legs[mode] = await runLeg(() => mnemoRetriever(memory, { mode, limit: candidateLimit, embedder: embedding.embedder }), scored, pack);
   }
   await memory.close();
+  // LangChain and LlamaIndex live on the server only; same embedder, same packer.
+  if (engine === "postgres" && embedding.embedder) {
+    for (const [key, makeLeg] of [
+      ["langchain", langchainLeg],
+      ["llamaindex", llamaIndexLeg],
+    ]) {
+      try {
+        const leg = await makeLeg(samples, { embedder: embedding.embedder, limit: candidateLimit, url: process.env.DATABASE_URL });
+        legs[key] = { ...(await runLeg(() => leg.retriever, scored, pack)), ingestSeconds: leg.ingestSeconds };
+        await leg.close();
+      } catch (error) {
+        legs[key] = failedLeg(error);
+      }
+    }
+  }
   return { legs, ingest: ingestResult, serverVersion, packerStats: packer.stats };
 }
 
