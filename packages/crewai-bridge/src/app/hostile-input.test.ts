@@ -1,9 +1,8 @@
 import { createMemory, type Memory } from "@mnemo/core";
-import { type OpenTestEngine, testEngines } from "@mnemo/core/testing";
+import { type OpenTestEngine, type SqlRunner, tableChecksum, testEngines } from "@mnemo/core/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../logging/logger.js";
-import { type SqlRunner, tableChecksum } from "../reliability/table-checksum.js";
 import type { BridgeApp } from "./bridge-env.js";
 import { createBridgeApp } from "./create-bridge-app.js";
 

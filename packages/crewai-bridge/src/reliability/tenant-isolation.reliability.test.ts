@@ -1,10 +1,9 @@
 import { createMemory, type Memory } from "@mnemo/core";
-import { type OpenTestEngine, testEngines } from "@mnemo/core/testing";
+import { type OpenTestEngine, type SqlRunner, tableChecksum, testEngines } from "@mnemo/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BridgeApp } from "../app/bridge-env.js";
 import { createBridgeApp } from "../app/create-bridge-app.js";
 import { silentLogger } from "../logging/logger.js";
-import { type SqlRunner, tableChecksum } from "./table-checksum.js";
 
 const secret = "Ada's secret: the vault code is 4471";
 const embedding = [0.3, 0.1, 0.9, 0.2];
