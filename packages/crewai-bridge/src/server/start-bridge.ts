@@ -50,6 +50,9 @@ export async function startBridge(options: StartBridgeOptions = {}): Promise<Run
   const owned = !options.memory;
   const memory = options.memory ?? (await createMemory({ database: options.database, schema: options.schema, embedder: options.embedder }));
   try {
+    // The tokenizer builds its rank tables on first use, synchronously (seconds on a busy machine): do it
+    // before listening, so the first requests do not stall the event loop past their timeout.
+    memory.tokenizer.count("warm-up");
     const app = createBridgeApp({ memory, logger, bodyLimit: options.bodyLimit });
     const host = options.host ?? "127.0.0.1";
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
