@@ -90,7 +90,8 @@ function contentIssues(message: ParsedMessage, limits: MessageLimits): InputIssu
 function prepare(message: ParsedMessage, options: PrepareOptions): PreparedMessage {
   const content = message.content.normalize("NFC");
   const tokenCount = options.counter.count(content);
-  const pieces = tokenCount <= options.chunkTokens ? [{ content, tokenCount }] : splitByTokensWithCounts(content, options.counter, options.chunkTokens);
+  const pieces =
+    tokenCount <= options.chunkTokens ? [{ content, tokenCount }] : splitByTokensWithCounts(content, options.counter, options.chunkTokens, tokenCount);
   const dedupe = message.dedupe ?? "content";
   return {
     userId: message.userId,

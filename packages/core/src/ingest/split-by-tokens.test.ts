@@ -184,3 +184,23 @@ describe("splitByTokens", () => {
     });
   });
 });
+
+describe("splitByTokensWithCounts with the text's count given", () => {
+  it("keeps every promise of the split and measures each piece, for any text and budget", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 3_000 }), fc.integer({ min: 1, max: 300 }), (text, maxTokens) => {
+        const pieces = splitByTokensWithCounts(text, o200k, maxTokens, o200k.count(text));
+        expect(pieces.map((piece) => piece.content).join("")).toBe(text);
+        for (const piece of pieces) {
+          expect(piece.tokenCount).toBe(o200k.count(piece.content));
+          if (piece.tokenCount > maxTokens) expect(Array.from(piece.content)).toHaveLength(1);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("returns a text within budget whole, with the count it was given", () => {
+    expect(splitByTokensWithCounts("hello world", o200k, 5, 2)).toEqual([{ content: "hello world", tokenCount: 2 }]);
+  });
+});

@@ -49,19 +49,22 @@ export function splitByTokens(text: string, counter: TokenCounter, maxTokens: nu
 
 /**
  * Like {@link splitByTokens}, but also returns each piece's token count, which the split has
- * already measured, so callers that store counts need not count every piece again.
+ * already measured, so callers that store counts need not count every piece again. `textTokens`,
+ * the count of the whole `text` when the caller already has it, replaces the calibration sample
+ * (the first 4,096 characters counted up front); every piece is still measured.
  *
  * @example
  * ```ts
  * for (const { content, tokenCount } of splitByTokensWithCounts(text, counter, 512)) store(content, tokenCount);
  * ```
  */
-export function splitByTokensWithCounts(text: string, counter: TokenCounter, maxTokens: number): TokenPiece[] {
+export function splitByTokensWithCounts(text: string, counter: TokenCounter, maxTokens: number, textTokens?: number): TokenPiece[] {
   if (typeof text !== "string") throw new InvalidInputError("text: must be a string.");
   if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new InvalidInputError("maxTokens: must be a positive integer.");
   if (text.length === 0) return [];
-  const sampleEnd = codePointFloor(text, Math.min(text.length, sampleLength));
-  const sampleCount = counter.count(text.slice(0, sampleEnd));
+  // A caller that has counted the whole text (ingest does) saves the calibration sample's count.
+  const sampleEnd = textTokens === undefined ? codePointFloor(text, Math.min(text.length, sampleLength)) : text.length;
+  const sampleCount = textTokens ?? counter.count(text.slice(0, sampleEnd));
   if (sampleEnd === text.length && sampleCount <= maxTokens) return [{ content: text, tokenCount: sampleCount }];
   const search: Search = { text, counter, maxTokens, rough: roughTokenSums(text), scale: 1 };
   search.scale = sampleCount > 0 ? sampleCount / roughBetween(search, 0, sampleEnd) : 1;
