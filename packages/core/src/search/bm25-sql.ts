@@ -26,19 +26,25 @@ export const bm25Terms = `
 /**
  * Ranks `candidates` (columns: `keys`, `token_count`, `search_vector`, `wanted`) against the
  * `corpus` CTE (`n`, `avgdl`); only `wanted` rows are returned, but all of them count for df.
+ *
+ * Each candidate's vector is cut to the query's lexemes before it is unnested (`setweight` marks
+ * them, `ts_filter` keeps them: `to_tsvector` writes weight D only), so the cost follows the query's
+ * postings, not the pieces' lengths. The per-term IDF and the corpus figures are computed once
+ * (`MATERIALIZED`): inlined, the planner — which cannot estimate computed query terms — may
+ * re-run the corpus aggregate for every matching row.
  */
 export function bm25Ranking(keys: readonly string[]): string {
   const keyList = keys.map((k) => `m.${k}`).join(", ");
   return `
-  matches AS (
+  matches AS MATERIALIZED (
     SELECT ${keys.map((k) => `c.${k}`).join(", ")}, c.token_count, c.wanted, t.lexeme, coalesce(array_length(t.positions, 1), 1) AS tf
-    FROM candidates c, unnest(c.search_vector) AS t, terms
-    WHERE t.lexeme = ANY(terms.list)),
-  df AS (SELECT lexeme, count(*)::float8 AS df FROM matches GROUP BY lexeme)
+    FROM candidates c, terms, unnest(ts_filter(setweight(c.search_vector, 'A', terms.list), '{a}')) AS t),
+  idf AS MATERIALIZED (
+    SELECT d.lexeme, ln(1 + (corpus.n - d.df + 0.5) / (d.df + 0.5)) AS idf, corpus.avgdl
+    FROM (SELECT lexeme, count(*)::float8 AS df FROM matches GROUP BY lexeme) d CROSS JOIN corpus)
   SELECT ${keyList},
-         sum(ln(1 + (corpus.n - df.df + 0.5) / (df.df + 0.5))
-             * m.tf * ($6::float8 + 1) / (m.tf + $6::float8 * (1 - $7::float8 + $7::float8 * m.token_count / corpus.avgdl))) AS score
-  FROM matches m JOIN df USING (lexeme) CROSS JOIN corpus
+         sum(idf.idf * m.tf * ($6::float8 + 1) / (m.tf + $6::float8 * (1 - $7::float8 + $7::float8 * m.token_count / idf.avgdl))) AS score
+  FROM matches m JOIN idf USING (lexeme)
   WHERE m.wanted
   GROUP BY ${keyList}
   ORDER BY score DESC, ${keyList}
