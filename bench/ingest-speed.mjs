@@ -42,6 +42,8 @@ const config = small
   ? { textMessages: 3_000, textBatch: 500, embeddingMessages: 300, embeddingBatch: 100, rounds: 2 }
   : { textMessages: 100_000, textBatch: 1_000, embeddingMessages: 2_000, embeddingBatch: 250, rounds: 3 };
 const only = process.argv.find((argument) => argument.startsWith("--only="))?.slice("--only=".length);
+const rounds = process.argv.find((argument) => argument.startsWith("--rounds="))?.slice("--rounds=".length);
+if (rounds) config.rounds = Number(rounds);
 const modelPath = fileURLToPath(new URL("../../shared/models/universal-sentence-encoder-lite-onnx", import.meta.url));
 const schemas = { mnemo: "bench_ingest_mnemo", langchain: "bench_ingest_langchain", llamaindex: "bench_ingest_llamaindex" };
 const pool = new pg.Pool({ connectionString: url, max: 4 });
