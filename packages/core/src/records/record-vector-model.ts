@@ -16,7 +16,7 @@ export async function findVectorModel(store: PostgresStore, name: string): Promi
 
 /**
  * Registers a model for record vectors: its catalogue row and a partial HNSW index of
- * `record_embeddings` for it (halfvec above 2,000 dimensions), under the registration lock.
+ * `record_embeddings` for it (halfvec above 2,000 dimensions), under a lock of that index alone.
  * @throws EmbeddingDimensionError when the name is stored with other dimensions.
  */
 export async function registerRecordModel(store: PostgresStore, name: string, dimensions: number): Promise<VectorModel> {
@@ -33,13 +33,10 @@ export async function registerRecordModel(store: PostgresStore, name: string, di
   const { rows } = await store.driver.query<{ present: boolean }>("SELECT to_regclass($1) IS NOT NULL AS present", [`${store.s}.${index}`]);
   if (rows[0]?.present) return model;
   const operators = dimensions > 2_000 ? "halfvec_cosine_ops" : "vector_cosine_ops";
-  await store.driver.transaction(async (transaction) => {
-    await transaction.query("SELECT pg_advisory_xact_lock($1)", [0x6d6e656d6f]);
-    await transaction.query(
-      `CREATE INDEX IF NOT EXISTS ${index} ON ${store.s}.record_embeddings
-       USING hnsw ((embedding::${vectorType(dimensions)}) ${operators}) WHERE model_id = ${model.modelId}`,
-    );
-  });
+  await store.createIndexOnce(
+    index,
+    `ON ${store.s}.record_embeddings USING hnsw ((embedding::${vectorType(dimensions)}) ${operators}) WHERE model_id = ${model.modelId}`,
+  );
   return model;
 }
 

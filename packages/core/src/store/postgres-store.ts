@@ -97,11 +97,12 @@ export class PostgresStore {
   }
 
   /**
-   * Registers an embedding model (name and dimensions) and creates its own partial HNSW index,
-   * under the migration lock. A name registered with other dimensions is a {@link ConflictError}.
+   * Registers an embedding model (name and dimensions) under the migration lock, then creates its own
+   * partial HNSW index under a lock of that index alone. A name registered with other dimensions is a
+   * {@link ConflictError}.
    */
   async registerEmbeddingModel(name: string, dimensions: number): Promise<VectorModel> {
-    return this.driver.transaction(async (transaction) => {
+    const model = await this.driver.transaction(async (transaction) => {
       await transaction.query("SELECT pg_advisory_xact_lock($1)", [0x6d6e656d6f]);
       await transaction.query(`INSERT INTO ${this.s}.embedding_models (name, dimensions) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [name, dimensions]);
       const { rows } = await transaction.query<{ model_id: number; dimensions: number }>(
@@ -114,13 +115,25 @@ export class PostgresStore {
           `Embedding model ${JSON.stringify(name)} is stored with ${row.dimensions} dimensions, not ${dimensions}; give a different model a different id.`,
         );
       }
-      const type = vectorType(dimensions);
-      const operators = dimensions > 2_000 ? "halfvec_cosine_ops" : "vector_cosine_ops";
-      await transaction.query(
-        `CREATE INDEX IF NOT EXISTS log_embeddings_model_${row.model_id} ON ${this.s}.log_embeddings
-         USING hnsw ((embedding::${type}) ${operators}) WHERE model_id = ${row.model_id}`,
-      );
       return { modelId: row.model_id, dimensions };
+    });
+    const operators = dimensions > 2_000 ? "halfvec_cosine_ops" : "vector_cosine_ops";
+    await this.createIndexOnce(
+      `log_embeddings_model_${model.modelId}`,
+      `ON ${this.s}.log_embeddings USING hnsw ((embedding::${vectorType(dimensions)}) ${operators}) WHERE model_id = ${model.modelId}`,
+    );
+    return model;
+  }
+
+  /**
+   * `CREATE INDEX IF NOT EXISTS name definition` under an advisory lock of that index alone: two processes
+   * never build it twice (which fails in the catalogue), and building an index over many rows does not
+   * hold the migration lock that every other schema's start-up waits for.
+   */
+  async createIndexOnce(name: string, definition: string): Promise<void> {
+    await this.driver.transaction(async (transaction) => {
+      await transaction.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`mnemo:index:${this.s}.${name}`]);
+      await transaction.query(`CREATE INDEX IF NOT EXISTS ${name} ${definition}`);
     });
   }
 
