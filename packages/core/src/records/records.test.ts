@@ -181,6 +181,19 @@ describe.each(testEngines())("records on $name", (engine) => {
       expect(await memory.records.count(target)).toBe(40);
     });
 
+    it("survives 20 concurrent upserts of sliding, overlapping windows of new and stored ids (no deadlock, no retry)", async () => {
+      // Writer w saves ids (w … w+9) mod 30: each batch meets rows other writers are inserting or have
+      // just committed. Before collection write locks this deadlocked on the server (a victim's 40P01).
+      const target = { userId: "window", collection: "c", vectorModel: { name: "test:notes:3", dimensions: 3 } };
+      const window = (writer: number) =>
+        Array.from({ length: 10 }, (_, index) => ({ id: `r${(writer + index) % 30}`, content: `record ${(writer + index) % 30}`, vector: at(index / 10) }));
+      for (let round = 0; round < 3; round++) {
+        const results = await Promise.all(Array.from({ length: 20 }, (_, writer) => memory.records.upsert({ ...target, records: window(writer + round) })));
+        expect(results.reduce((sum, result) => sum + result.inserted + result.updated + result.unchanged, 0)).toBe(200);
+      }
+      expect(await memory.records.count(target)).toBe(30);
+    });
+
     it("deletes a user's records and vectors with deleteUser", async () => {
       const target = { userId: "leaving", collection: "c", vectorModel: { name: "test:notes:3", dimensions: 3 } };
       await memory.records.upsert({ ...target, records: [{ id: "a", content: "bye", vector: at(0) }] });

@@ -23,7 +23,7 @@ import {
 import { checkDimensions, findVectorModel, registerRecordModel } from "./record-vector-model.js";
 import { SqlParams } from "./sql-params.js";
 import { type RecordHit, type RecordRow, readVectors, recordColumns, type StoredRecord, toRecord } from "./stored-record.js";
-import { type PreparedRecord, type UpsertResult, writeRecords } from "./write-records.js";
+import { lockCollection, type PreparedRecord, type UpsertResult, writeRecords } from "./write-records.js";
 
 /** A child scope of {@link Records.scopes}, with how many records lie in it or below it. */
 export interface ScopeCount {
@@ -83,10 +83,8 @@ export class Records {
     if (embedder) await embedMissing(this.#parts.store, request, records, embedder, (await this.#findModel(embedder.id))?.modelId);
     const needsModel = expected !== undefined && records.some((record) => record.vector !== undefined);
     const model = needsModel ? (known && this.#models.has(name) ? known : await this.#registerModel(name, expected)) : known;
-    return retryDeadlocks(() =>
-      this.#parts.store.driver.transaction((db) =>
-        writeRecords(db, this.#s, { ...request, searchConfig: this.#parts.store.searchConfig, records, modelId: model?.modelId }),
-      ),
+    return this.#parts.store.driver.transaction((db) =>
+      writeRecords(db, this.#s, { ...request, searchConfig: this.#parts.store.searchConfig, records, modelId: model?.modelId }),
     );
   }
 
@@ -214,11 +212,14 @@ export class Records {
   /** Sets `lastAccessedAt` of the records to now (what was recalled); returns how many exist. */
   async touch(input: { userId: string; collection: string; ids: string[] }): Promise<number> {
     const request = parseInput(touchSchema, input);
-    const { affectedRows } = await this.#parts.store.driver.query(
-      `UPDATE ${this.#s}.records SET last_accessed_at = now() WHERE user_id = $1 AND collection = $2 AND record_id = ANY($3::text[])`,
-      [request.userId, request.collection, request.ids],
-    );
-    return affectedRows;
+    return this.#parts.store.driver.transaction(async (db) => {
+      await lockCollection(db, request.userId, request.collection);
+      const { affectedRows } = await db.query(
+        `UPDATE ${this.#s}.records SET last_accessed_at = now() WHERE user_id = $1 AND collection = $2 AND record_id = ANY($3::text[])`,
+        [request.userId, request.collection, request.ids],
+      );
+      return affectedRows;
+    });
   }
 
   /** The memory's embedder, when the call uses its model (no `vectorModel`, or the embedder's id). */
@@ -269,6 +270,7 @@ export class Records {
 
   async #deleteWhere(key: { userId: string; collection: string }, conditions: string, params: unknown[]): Promise<number> {
     return this.#parts.store.driver.transaction(async (db) => {
+      await lockCollection(db, key.userId, key.collection);
       const { rows } = await db.query<{ record_id: string }>(
         `DELETE FROM ${this.#s}.records r WHERE r.user_id = $1 AND r.collection = $2 ${conditions} RETURNING r.record_id`,
         [key.userId, key.collection, ...params],
@@ -282,22 +284,5 @@ export class Records {
       }
       return rows.length;
     });
-  }
-}
-
-/**
- * Runs a write transaction again when PostgreSQL chose it as a deadlock victim (SQLSTATE 40P01): the
- * victim was rolled back whole, so a retry is safe. Concurrent upserts of overlapping new ids into a
- * collection were measured to deadlock on the server (20 clients, issue 10's concurrency suite).
- */
-async function retryDeadlocks<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      const code = (error as { cause?: { code?: unknown } }).cause?.code;
-      if (code !== "40P01" || attempt >= attempts) throw error;
-      await new Promise((done) => setTimeout(done, 20 * attempt + Math.random() * 50));
-    }
   }
 }

@@ -23,6 +23,21 @@ export interface UpsertResult {
   unchanged: number;
 }
 
+/** The class key of the collection write locks below (the two-key advisory lock space, apart from migrations'). */
+const collectionLockClass = 0x6d6e6f72;
+
+/**
+ * Takes the write lock of one user's collection until the transaction ends. Every write of records
+ * (upsert, delete, touch) takes it first, so writers of a collection run one at a time. Row locks
+ * alone were not enough: an upsert locks the rows it finds, then inserts the rest in id order, and a
+ * row committed by a third writer in between is found by one writer's first step but only by the
+ * other's second, so two overlapping batches could each hold what the other waited for (PostgreSQL
+ * chose a deadlock victim; 20 bridge clients saving overlapping batches hit it).
+ */
+export async function lockCollection(db: Queryable, userId: string, collection: string): Promise<void> {
+  await db.query("SELECT pg_advisory_xact_lock($1::int4, hashtext($2))", [collectionLockClass, JSON.stringify([userId, collection])]);
+}
+
 /**
  * Upserts records and their vectors (for `modelId`) inside the caller's transaction. A record whose
  * content changes loses its vectors of every model (they describe the old text) unless new ones come
@@ -34,7 +49,7 @@ export async function writeRecords(
   request: { userId: string; collection: string; searchConfig: string; records: readonly PreparedRecord[]; modelId: number | undefined },
 ): Promise<UpsertResult> {
   if (request.records.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-  // Rows are locked and written in id order, so concurrent upserts of overlapping batches cannot deadlock.
+  await lockCollection(db, request.userId, request.collection);
   const records = [...request.records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const key = [request.userId, request.collection];
   await db.query(`INSERT INTO ${s}.users (user_id) VALUES ($1) ON CONFLICT DO NOTHING`, [request.userId]);
