@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { InvalidInputError } from "../errors/invalid-input-error.js";
 import { UnavailableError } from "../errors/unavailable-error.js";
-import { type FakeReply, fakeOpenAIServer, type ReceivedRequest } from "../testing/fake-openai-server.js";
+import { type FakeReply, fakeOpenAIServer } from "../testing/fake-openai-server.js";
 import { createTiktokenCounter } from "../tokens/tiktoken-counter.js";
 import { createOpenAICompatibleSummarizer, defaultSummaryInstructions, type OpenAICompatibleSummarizerOptions } from "./openai-compatible-summarizer.js";
 import type { SummaryRequest } from "./summarizer.js";
