@@ -4,7 +4,8 @@
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/soak.mjs            # 10 minutes, 40 req/s
 //   node bench/soak.mjs --small                                                          # 5 s, 20 req/s (smoke)
-//   options: --duration <s> --rate <req/s> --window <s>
+//   options: --duration <s> --rate <req/s> --window <s> --without <operation,…> (leave operations out of the mix)
+//            --out <file name in bench/results> (default soak.json)
 // Writes bench/results/soak.json (soak-small.json with --small). Stops by itself; the bridge is stopped and
 // its schema dropped at the end.
 import { spawn } from "node:child_process";
@@ -16,7 +17,14 @@ import { createMemory } from "@mnemo/core";
 import pg from "pg";
 
 const { values } = parseArgs({
-  options: { small: { type: "boolean" }, duration: { type: "string" }, rate: { type: "string" }, window: { type: "string" } },
+  options: {
+    small: { type: "boolean" },
+    duration: { type: "string" },
+    rate: { type: "string" },
+    window: { type: "string" },
+    without: { type: "string" },
+    out: { type: "string" },
+  },
 });
 const small = values.small === true;
 const durationS = Number(values.duration ?? (small ? 5 : 600));
@@ -51,17 +59,20 @@ const vector = (seed) => Array.from({ length: dimensions }, (_, index) => Math.s
 let counter = 0;
 const headers = { authorization: `Bearer ${key}`, "content-type": "application/json" };
 // The mix: CrewAI-style record saves and searches, chat turns, history, contexts and model memory.
+// The operation is chosen by n (see pick); the conversation by a hash of n, so that every conversation
+// gets every kind of request (with `n % 50` a conversation only ever got the same one or two kinds).
+const conversationOf = (n) => `c${(Math.imul(n, 2654435761) >>> 0) % 50}`;
 const operations = [
   [
     25,
     "append",
     (n) => [
       "POST",
-      `/v1/conversations/c${n % 50}/messages`,
+      `/v1/conversations/${conversationOf(n)}/messages`,
       { messages: [{ role: n % 2 ? "assistant" : "user", content: `Turn ${n} about trains, hotels and pastries in Lisbon.`, id: `m${n}` }] },
     ],
   ],
-  [15, "history", (n) => ["GET", `/v1/conversations/c${n % 50}/messages?last=20`]],
+  [15, "history", (n) => ["GET", `/v1/conversations/${conversationOf(n)}/messages?last=20`]],
   [
     15,
     "save",
@@ -80,10 +91,22 @@ const operations = [
     ],
   ],
   [15, "search", (n) => ["POST", "/v1/collections/crewai/search", { embedding: vector(n), scopePrefix: "/crew", limit: 10 }]],
-  [10, "context", (n) => ["POST", `/v1/conversations/c${n % 50}/context`, { maxTokens: 1000 }]],
+  [10, "context", (n) => ["POST", `/v1/conversations/${conversationOf(n)}/context`, { maxTokens: 1000 }]],
   [10, "memory-add", (n) => ["POST", "/v1/model-memory", { content: `Fact number ${n % 300}: prefers window seat ${n % 300}`, category: "travel" }]],
   [10, "memory-search", (n) => ["POST", "/v1/model-memory/search", { query: `window seat ${n % 300}` }]],
 ];
+const without = new Set((values.without ?? "").split(",").filter(Boolean));
+for (const name of without) if (!operations.some((operation) => operation[1] === name)) throw new Error(`soak: no operation ${name}`);
+operations.splice(0, operations.length, ...operations.filter((operation) => !without.has(operation[1])));
+// Every conversation starts with one user turn (not timed), so a context request is never for an empty one.
+for (let index = 0; index < 50; index++) {
+  const response = await fetch(`${url}/v1/conversations/c${index}/messages`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ messages: [{ role: "user", content: `Conversation ${index} opens: plan a trip to Lisbon.`, id: `seed${index}` }] }),
+  });
+  if (response.status !== 201) throw new Error(`soak: seeding conversation c${index} answered ${response.status}`);
+}
 const totalWeight = operations.reduce((sum, [weight]) => sum + weight, 0);
 function pick(n) {
   let point = (n * 7919) % totalWeight;
@@ -101,6 +124,8 @@ function newWindow(startS) {
 }
 let inFlight = 0;
 let sent = 0;
+/** Latencies and answers per operation over the whole run: which operation saturates first. */
+const byOperation = new Map(operations.map(([, name]) => [name, { latencies: [], statuses: {} }]));
 async function request(n) {
   const [, name, build] = pick(n);
   const [method, path, body] = build(n);
@@ -111,13 +136,16 @@ async function request(n) {
     const response = await fetch(`${url}${path}`, { method, headers, ...(body ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(60_000) });
     await response.arrayBuffer();
     into.statuses[response.status] = (into.statuses[response.status] ?? 0) + 1;
-    if (response.status >= 400 && !(name === "context" && response.status === 400)) into.errors += 1;
+    const statuses = byOperation.get(name).statuses;
+    statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+    if (response.status >= 400) into.errors += 1;
   } catch {
     into.errors += 1;
     into.statuses.network = (into.statuses.network ?? 0) + 1;
   } finally {
     inFlight -= 1;
     into.latencies.push(performance.now() - started);
+    byOperation.get(name).latencies.push(performance.now() - started);
   }
 }
 function rssMiB(pid) {
@@ -224,9 +252,18 @@ const result = {
     loadAverage: (await import("node:os")).loadavg().map((value) => Number(value.toFixed(2))),
     node: process.version,
   },
+  operations: Object.fromEntries(
+    [...byOperation].map(([name, { latencies, statuses }]) => [
+      name,
+      { requests: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), statuses },
+    ]),
+  ),
   windows: summaries,
 };
-const file = join(import.meta.dirname, "results", small ? "soak-small.json" : "soak.json");
+for (const [name, s] of Object.entries(result.operations)) {
+  console.log(`  ${name.padEnd(14)} n=${s.requests} p50=${s.p50Ms} ms p99=${s.p99Ms} ms ${JSON.stringify(s.statuses)}`);
+}
+const file = join(import.meta.dirname, "results", values.out ?? (small ? "soak-small.json" : "soak.json"));
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 console.log(
   `soak: ${result.completed}/${result.sent} completed, ${result.errors} errors, ${result.dropped} dropped; p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; RSS ${result.rssAfterWarmUpMiB} → ${result.rssAtEndMiB} MiB; at most ${result.maxConnections} connections → ${file}`,
