@@ -16,7 +16,7 @@
 // The first batch of each round is a warm-up (tokenizer and model loaded, statements prepared) and is not timed.
 // Writes bench/results/ingest-speed[-small].json and prints Markdown.
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -207,6 +207,7 @@ for (const [variant, { list, batch, systems }] of Object.entries(variants)) {
     }
   }
   results[variant] = {
+    date: new Date().toISOString(),
     messages: list.length,
     batch,
     timedMessages: list.length - Math.min(list.length, batch),
@@ -244,8 +245,11 @@ const result = {
   embedder: { model: "universal-sentence-encoder-lite-onnx", dtype: "q8", dimensions: embedder.dimensions },
   results,
 };
+const file = new URL(`./results/ingest-speed${small ? "-small" : ""}.json`, import.meta.url);
+// With --only, the other variant's figures of the last run are kept (each variant carries its date).
+if (only && existsSync(file)) result.results = { ...JSON.parse(await readFile(file, "utf8")).results, ...results };
 await mkdir(new URL("./results/", import.meta.url), { recursive: true });
-await writeFile(new URL(`./results/ingest-speed${small ? "-small" : ""}.json`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
 await pool.end();
 
 const labels = {

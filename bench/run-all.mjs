@@ -4,7 +4,7 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/run-all.mjs [--small] [--skip=name,name]
 //
 // Order: ingest, search (generates the 1,000,000-piece corpus), context (on that corpus), history,
-// LoCoMo, embedded PGlite context; then charts.mjs. A failing step stops the run.
+// LoCoMo, embedded PGlite (ingest, start-up, history, search, context); then charts.mjs. A failing step stops the run.
 import { execFileSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 
@@ -18,7 +18,7 @@ const steps = [
   ["context", ["context-speed.mjs", ...flag]],
   ["history", ["history-and-ingest.mjs", ...flag]],
   ["locomo", ["locomo/run.mjs", "--engine", "postgres", ...flag]],
-  ["pglite", ["context-speed.mjs", "--pglite", ...flag]],
+  ["pglite", ["pglite-speed.mjs", ...flag]],
   ["charts", ["charts.mjs", ...flag]],
 ];
 const started = performance.now();

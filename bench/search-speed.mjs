@@ -4,7 +4,7 @@
 // times (the benchmark's embedder hands back precomputed vectors) and measured on its own with the
 // shared Universal Sentence Encoder Lite.
 //
-//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/search-speed.mjs [--small] [--reuse]
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/search-speed.mjs [--small] [--reuse] [--only=mnemoHybrid,…]
 //
 // Writes bench/results/search-speed[-small].json and prints Markdown for bench/RESULTS.md. The data is
 // left in schemas bench_search, bench_search_langchain and bench_search_data; --reuse measures again on
@@ -125,7 +125,12 @@ const systems = {
       })
     ).nodes.length,
 };
-const names = Object.keys(systems);
+// --only=mnemoHybrid,langchain measures some systems (with --reuse, to compare a change quickly).
+const only = process.argv
+  .find((argument) => argument.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
+const names = Object.keys(systems).filter((name) => !only || only.includes(name));
 const measured = Object.fromEntries(names.map((name) => [name, { ms: [], counts: [] }]));
 const scansBefore = await hnswScans();
 let started = performance.now();
@@ -172,8 +177,9 @@ const hnswUse = Object.fromEntries(
     },
   ]),
 );
-const { rows: plan } = await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${lastLangChainQuery.text}`, lastLangChainQuery.values);
-const langchainPlan = describePlan(plan[0]["QUERY PLAN"][0].Plan);
+const langchainPlan = names.includes("langchain")
+  ? describePlan((await pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${lastLangChainQuery.text}`, lastLangChainQuery.values)).rows[0]["QUERY PLAN"][0].Plan)
+  : undefined;
 await Promise.all([exactMemory.close(), indexMemory.close(), langchain.end(), llamaPool.end()]);
 
 started = performance.now();
@@ -216,7 +222,7 @@ const result = {
   sizes,
 };
 await mkdir(new URL("./results/", import.meta.url), { recursive: true });
-await writeFile(new URL(`./results/search-speed${small ? "-small" : ""}.json`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+await writeFile(new URL(`./results/search-speed${small ? "-small" : ""}${only ? "-only" : ""}.json`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
 await pool.end();
 printMarkdown(result);
 
@@ -402,10 +408,12 @@ function printMarkdown({ search: rows, queryEmbedding, generation: made, hnswUse
     langchain: "LangChain `PGVectorStore` + HNSW, filter `{ user_id }`",
     llamaindex: `LlamaIndex \`PGVectorStore\` (no vector index), metadata filter \`user_id ==\`${llamaEvery > 1 ? ` (1 query in ${llamaEvery})` : ""}`,
   };
-  const table = Object.entries(labels).map(([name, label]) => {
-    const row = rows[name];
-    return `| ${label} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p99)} | ${percent(row.allResults)} | ${row.medianCount} |`;
-  });
+  const table = Object.entries(labels)
+    .filter(([name]) => rows[name])
+    .map(([name, label]) => {
+      const row = rows[name];
+      return `| ${label} | ${ms(row.p50)} | ${ms(row.p95)} | ${ms(row.p99)} | ${percent(row.allResults)} | ${row.medianCount} |`;
+    });
   const embedding = queryEmbedding.skipped ? `not measured (${queryEmbedding.skipped})` : `${ms(queryEmbedding.p50)} p50, ${ms(queryEmbedding.p95)} p95`;
   const steps = made.reused ? "" : Object.entries(made.steps).map(([step, value]) => `${step} ${value} s`);
   const data = made.reused ? "reused from an earlier run" : `generated and indexed in ${made.seconds} s (${steps.join("; ")})`;

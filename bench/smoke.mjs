@@ -8,6 +8,7 @@ const run = (args) => execFileSync(process.execPath, args, { stdio: "inherit", c
 run(["--test", "locomo/"]);
 run(["locomo/run.mjs", "--small", "--engine", "pglite"]);
 run(["enhance-speed.mjs", "--small"]); // embedded PGlite, offline
+run(["pglite-speed.mjs", "--small"]); // embedded PGlite: ingest, start-up, history, search, context
 if (process.env.DATABASE_URL) {
   run(["history-and-ingest.mjs", "--small"]);
   run(["search-speed.mjs", "--small"]);
