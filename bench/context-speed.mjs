@@ -14,7 +14,7 @@ import { performance } from "node:perf_hooks";
 import { createMemory } from "@mnemo/core";
 import pg from "pg";
 import { contextTable, measureContext } from "./lib/measure-context.mjs";
-import { seededRandom } from "./lib/workload.mjs";
+import { randomUnitVector, seededRandom } from "./lib/workload.mjs";
 
 const small = process.argv.includes("--small");
 const samples = small ? 100 : 1_000;
@@ -23,13 +23,7 @@ const rounds = small ? 1 : 3;
 const dimensions = 512;
 const random = seededRandom(7);
 
-/** A deterministic unit vector per text: stands in for a real embedding, made before timing. */
-function vectorFor(seed) {
-  const next = seededRandom(seed);
-  const vector = Array.from({ length: dimensions }, () => next() - 0.5);
-  const norm = Math.hypot(...vector);
-  return vector.map((value) => value / norm);
-}
+const vectorFor = (seed) => randomUnitVector(seed, dimensions);
 const queryVectors = new Map();
 const embedder = {
   id: `bench:random:${dimensions}`,

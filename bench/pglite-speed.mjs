@@ -23,7 +23,7 @@ import { performance } from "node:perf_hooks";
 import { createMemory } from "@mnemo/core";
 import { contextTable, measureContext } from "./lib/measure-context.mjs";
 import { queryWords } from "./lib/search-corpus.mjs";
-import { median, percentile, seededRandom } from "./lib/workload.mjs";
+import { median, percentile, randomUnitVector, seededRandom } from "./lib/workload.mjs";
 
 const small = process.argv.includes("--small");
 const config = small
@@ -33,12 +33,7 @@ const dimensions = 512;
 const random = seededRandom(11);
 
 /** A deterministic unit vector for a text (a stand-in for an embedding model). */
-function vectorFor(text) {
-  const next = seededRandom(createHash("sha256").update(text).digest().readUInt32LE(0));
-  const vector = Array.from({ length: dimensions }, () => next() - 0.5);
-  const norm = Math.hypot(...vector);
-  return vector.map((value) => value / norm);
-}
+const vectorFor = (text) => randomUnitVector(createHash("sha256").update(text).digest().readUInt32LE(0), dimensions);
 const embedder = {
   id: `bench:hash:${dimensions}`,
   dimensions,

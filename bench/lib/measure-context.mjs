@@ -1,6 +1,6 @@
 // The buildContext measurement shared by context-speed.mjs (server) and pglite-speed.mjs (embedded).
 import { performance } from "node:perf_hooks";
-import { percentile } from "./workload.mjs";
+import { median, percentile } from "./workload.mjs";
 
 /** The two budgets measured: all 100 recent turns fit, and a tight one where the packer drops turns (no writes). */
 export const contextBudgets = [
@@ -37,7 +37,6 @@ export async function measureContext(memory, picks, { warmup, rounds }) {
       measured[budget.name].rounds.push({ p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) });
     }
   }
-  const middle = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   return Object.fromEntries(
     contextBudgets.map((budget) => {
       const report = measured[budget.name];
@@ -45,9 +44,9 @@ export async function measureContext(memory, picks, { warmup, rounds }) {
         budget.name,
         {
           ...budget.options,
-          p50: middle(report.rounds.map((round) => round.p50)),
-          p95: middle(report.rounds.map((round) => round.p95)),
-          p99: middle(report.rounds.map((round) => round.p99)),
+          p50: median(report.rounds.map((round) => round.p50)),
+          p95: median(report.rounds.map((round) => round.p95)),
+          p99: median(report.rounds.map((round) => round.p99)),
           rounds: report.rounds,
           summariesWritten: report.summaries,
           medianRecentTurns: percentile(report.recentTurns, 50),

@@ -13,6 +13,14 @@ export function seededRandom(seed) {
   };
 }
 
+/** A deterministic random unit vector of `dimensions` for `seed`: a stand-in embedding, made before timing. */
+export function randomUnitVector(seed, dimensions) {
+  const next = seededRandom(seed);
+  const vector = Array.from({ length: dimensions }, () => next() - 0.5);
+  const norm = Math.hypot(...vector);
+  return vector.map((value) => value / norm);
+}
+
 /** The p-th percentile (nearest rank) of a list of numbers. */
 export function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
