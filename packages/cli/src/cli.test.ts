@@ -141,14 +141,8 @@ describe.each(testStores())("mnemo on $name", (engine) => {
       try {
         const history = new PostgresChatMessageHistory({ pool, sessionId: "lc-session", tableName: table });
         await history.addMessages([new HumanMessage("What is a good name for a cat?"), new AIMessage("Miso, Pixel or Biscuit.")]);
-        const imported = await runJson<{ conversations: Record<string, number> }>(
-          "import",
-          "langchain-postgres",
-          "--source",
-          process.env.DATABASE_URL as string,
-          "--table",
-          table,
-        );
+        const importArgs = (name: string) => ["import", "langchain-postgres", "--source", process.env.DATABASE_URL as string, "--table", name];
+        const imported = await runJson<{ conversations: Record<string, number> }>(...importArgs(table));
         expect(imported.code).toBe(0);
         expect(imported.data.conversations.created).toBe(1);
         const messages = await runJson<{ role: string; content: string }[]>("history", "langchain:lc-session");
@@ -156,16 +150,9 @@ describe.each(testStores())("mnemo on $name", (engine) => {
           ["user", "What is a good name for a cat?"],
           ["assistant", "Miso, Pixel or Biscuit."],
         ]);
-        const again = await runJson<{ messages: Record<string, number> }>(
-          "import",
-          "langchain-postgres",
-          "--source",
-          process.env.DATABASE_URL as string,
-          "--table",
-          table,
-        );
+        const again = await runJson<{ messages: Record<string, number> }>(...importArgs(table));
         expect(again.data.messages.added).toBe(0);
-        const missing = await run("import", "langchain-postgres", "--source", process.env.DATABASE_URL as string, "--table", `${table}_missing`);
+        const missing = await run(...importArgs(`${table}_missing`));
         expect(missing.code).toBe(exitCodes.notFound);
         expect((await run("import", "langchain-postgres")).code).toBe(exitCodes.usage);
       } finally {
