@@ -3,6 +3,7 @@ import type { MemoryParts } from "../memory/memory.js";
 import { bm25OverOwnRows, bm25Params, bm25Ranking, bm25Terms } from "../search/bm25-sql.js";
 import { type VectorModel, vectorType } from "../search/search-messages.js";
 import { vectorOverOwnRows } from "../search/vector-over-own-rows.js";
+import { withoutNestedLoops } from "../search/without-nested-loops.js";
 import { selectionSql } from "./record-conditions.js";
 import type { RecordSelection } from "./record-schemas.js";
 import { SqlParams } from "./sql-params.js";
@@ -80,13 +81,8 @@ export async function vectorRecords(parts: MemoryParts, request: LegRequest & { 
   const params = new SqlParams(4);
   const collection = params.add(request.collection);
   const conditions = selectionSql(request.selection, "m", params);
-  // The exact scan reads every vector of the collection and checks each against its record: a hash
-  // join. A table that grew faster than autovacuum analyses it has no statistics, and the planner,
-  // expecting one row a side, picked a nested loop that re-read the collection for every vector
-  // (742 ms at 1,800 records, 5 ms after ANALYZE); so nested loops are off for this statement.
-  const hits = await store.driver.transaction(async (transaction) => {
-    await transaction.query("SELECT set_config('enable_nestloop', 'off', true)");
-    return vectorOverOwnRows(
+  const hits = await withoutNestedLoops(store.driver, (transaction) =>
+    vectorOverOwnRows(
       transaction,
       {
         table: `${store.s}.record_embeddings`,
@@ -99,8 +95,8 @@ export async function vectorRecords(parts: MemoryParts, request: LegRequest & { 
         extraParams: params.values,
       },
       request.model,
-    );
-  });
+    ),
+  );
   return hits.map((hit) => ({ record_id: String(hit.record_id), score: hit.score }));
 }
 

@@ -1,6 +1,7 @@
 import type { Driver, Queryable } from "../driver/driver.js";
 import { type Bm25Options, bm25Params, bm25Ranking, bm25Terms } from "./bm25-sql.js";
 import { filterSql, type SearchFilters } from "./search-filters.js";
+import { withoutNestedLoops } from "./without-nested-loops.js";
 
 /** A ranked piece: its key and the leg's score (BM25, or cosine similarity). */
 export interface PieceHit {
@@ -106,7 +107,7 @@ export async function vectorSearch(
 }
 
 async function exactVectorSearch(
-  db: Queryable,
+  db: Driver,
   s: string,
   request: { userId: string; vector: readonly number[]; limit: number; filters: SearchFilters },
   model: VectorModel,
@@ -115,14 +116,16 @@ async function exactVectorSearch(
   const filters = filterSql(request.filters, params, s);
   const type = vectorType(model.dimensions);
   // MATERIALIZED keeps the planner from using the HNSW index: this is the exact answer.
-  const { rows } = await db.query<{ conversation_id: string; seq: number; chunk_index: number; score: number }>(
-    `WITH mine AS MATERIALIZED (
+  const { rows } = await withoutNestedLoops(db, (transaction) =>
+    transaction.query<{ conversation_id: string; seq: number; chunk_index: number; score: number }>(
+      `WITH mine AS MATERIALIZED (
        SELECT e.conversation_id, e.seq, e.chunk_index, 1 - (e.embedding::${type} <=> $2::${type}) AS score
        FROM ${s}.log_embeddings e
        JOIN ${s}.conversation_log l ON l.user_id = e.user_id AND l.conversation_id = e.conversation_id AND l.seq = e.seq AND l.chunk_index = e.chunk_index
        WHERE e.model_id = ${model.modelId} AND e.user_id = $1 ${filters})
      SELECT * FROM mine ORDER BY score DESC, conversation_id, seq, chunk_index LIMIT $3`,
-    params,
+      params,
+    ),
   );
   return rows.map(toHit);
 }
